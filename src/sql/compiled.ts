@@ -1,0 +1,67 @@
+// CompiledQuery: the contract between the compiler (src/sql, src/policy), the sandbox executor and output
+// gate (sandbox/), and the query API and lineage (src/api, src/lineage). It is plain JSON so that it can
+// cross the IPC boundary, where it is validated again (sandbox/protocol.ts).
+import type { Level, MaskMethod } from '../catalog/schema.ts';
+
+export type Mode = 'aggregate' | 'rows';
+export type Usage = 'output' | 'filter' | 'join' | 'group' | 'aggregate';
+
+/** A catalog column, fully qualified. */
+export interface ColumnRef {
+  readonly dataset: string;
+  readonly table: string;
+  readonly column: string;
+}
+
+/** How a released column is protected; the output gate acts on `kind`. */
+export type Protection =
+  | { readonly kind: 'group_key'; readonly level: Level; readonly generalized: boolean }
+  | { readonly kind: 'aggregate'; readonly fn: string; readonly level: Level; readonly rounded: boolean }
+  | { readonly kind: 'raw'; readonly level: Level }
+  | { readonly kind: 'generalized'; readonly level: Level }
+  | { readonly kind: 'masked'; readonly method: MaskMethod }
+  | { readonly kind: 'pseudonym' };
+
+/** Lineage of one output column (DESIGN.md, Lineage record: outputs). */
+export type Transform = 'raw' | 'generalized' | 'masked' | 'pseudonymized' | `aggregated(${string})`;
+
+export interface OutputColumn {
+  readonly name: string;
+  readonly protection: Protection;
+  readonly derivedFrom: readonly ColumnRef[];
+  readonly transform: Transform;
+  /** Rows mode: part of the k-anonymity class key. */
+  readonly quasiIdentifier: boolean;
+}
+
+/** Columns the rewrite adds that the gate uses and then removes; they never leave the sandbox. */
+export interface HelperColumn {
+  readonly name: string;
+  readonly role: 'unit_count';
+}
+
+export interface InputColumn extends ColumnRef {
+  readonly level: Level;
+  readonly usage: readonly Usage[];
+}
+
+export interface CompiledQuery {
+  readonly version: 1;
+  readonly mode: Mode;
+  /** SQL rendered by DuckDB (json_deserialize_sql) from the checked, rewritten AST: what executes. */
+  readonly sql: string;
+  /** The caller's query normalized (rendered from the unrewritten AST) and its SHA-256 fingerprint. */
+  readonly normalizedSql: string;
+  readonly fingerprint: string;
+  readonly profile: 'threshold' | 'dp';
+  /** Result columns in order: `outputs` first, then `helpers`. */
+  readonly outputs: readonly OutputColumn[];
+  readonly helpers: readonly HelperColumn[];
+  /** Aggregate mode: groups under k distinct privacy units are dropped; counts rounded to the base. */
+  readonly threshold: { readonly k: number; readonly rounding: number } | null;
+  /** Rows mode: rows in quasi-identifier classes smaller than k are suppressed. */
+  readonly kAnonymity: { readonly k: number; readonly quasiIdentifiers: readonly string[] } | null;
+  readonly rowCap: number;
+  readonly datasets: readonly string[];
+  readonly inputs: readonly InputColumn[];
+}
