@@ -1,0 +1,10 @@
+// SQL macros the sandbox defines before locking its configuration; the compiler defines the same ones in
+// its plan-checking instance, so that what it binds is what the sandbox runs. Both are generalizing
+// functions in policies/functions.yaml.
+export const SANDBOX_MACROS: readonly string[] = [
+  // Lower bound of the age band (in whole years, as of today) that a birth date falls into.
+  `CREATE OR REPLACE TEMP MACRO age_band(d, width) AS
+     CAST(floor(date_diff('year', CAST(d AS DATE), current_date) / CAST(width AS INTEGER)) * CAST(width AS INTEGER) AS INTEGER)`,
+  // Lower bound of the fixed-width bucket that a number falls into.
+  `CREATE OR REPLACE TEMP MACRO bucket(x, width) AS floor(CAST(x AS DOUBLE) / CAST(width AS DOUBLE)) * CAST(width AS DOUBLE)`,
+];
