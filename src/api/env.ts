@@ -1,0 +1,44 @@
+// What every route module is given (AppDeps) and what middleware puts on the Hono context (AppEnv).
+// The lead adds the query pipeline's dependencies here as optional or new fields.
+import type { Config } from '../config.ts';
+import type { Catalog } from '../catalog/schema.ts';
+import type { Policy } from '../policy/schema.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { TokenVerifier } from '../auth/verify.ts';
+import type { Logger } from './logger.ts';
+
+/** A named liveness check reported by /healthz (e.g. "sandbox"); must not throw secrets into the log. */
+export interface HealthCheck {
+  readonly name: string;
+  check(): Promise<boolean> | boolean;
+}
+
+export interface PublicJwk {
+  readonly kty: string;
+  readonly crv?: string;
+  readonly x?: string;
+  readonly kid?: string;
+  readonly alg?: string;
+  readonly use?: string;
+}
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly catalog: Catalog;
+  readonly policy: Policy;
+  readonly verifier: TokenVerifier;
+  /** Public keys only: served at /.well-known/jwks.json. */
+  readonly jwks: { readonly keys: readonly PublicJwk[] };
+  readonly logger: Logger;
+  readonly health?: readonly HealthCheck[];
+  readonly version?: string;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    /** Set by requireAuth; absent on public routes. */
+    principal: Principal;
+  };
+}

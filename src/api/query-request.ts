@@ -1,0 +1,16 @@
+// The body of POST /v1/query and /v1/query/explain, validated with arktype before anything parses the SQL.
+import { type } from 'arktype';
+
+/** DESIGN.md: SQL ≤ 64 KiB, checked before any parsing. Bytes, not characters: Chinese text is 3 bytes a char. */
+export const MAX_SQL_BYTES = 64 * 1024;
+
+export const QueryRequestSchema = type({
+  sql: 'string > 0',
+  purpose: '0 < string <= 500',
+  'mode?': "'aggregate' | 'rows'",
+  'application?': '0 < string <= 100',
+  'dp?': { epsilon: '0 < number <= 100', '+': 'reject' },
+  '+': 'reject',
+});
+
+export type QueryRequest = typeof QueryRequestSchema.infer;

@@ -1,0 +1,17 @@
+// The route modules the service registers, in order. A new route group is one file under routes/
+// exporting a RouteModule, added to this list.
+import type { AppDeps } from '../env.ts';
+import type { RouteTable } from '../route-table.ts';
+import { registerCatalogRoutes } from './catalog.ts';
+import { registerHealthRoutes } from './health.ts';
+import { registerJwksRoutes } from './jwks.ts';
+import { registerOpenApiRoutes } from './openapi.ts';
+
+export type RouteModule = (routes: RouteTable, deps: AppDeps) => void;
+
+export const DEFAULT_ROUTE_MODULES: readonly RouteModule[] = [
+  registerHealthRoutes,
+  registerJwksRoutes,
+  registerOpenApiRoutes,
+  registerCatalogRoutes,
+];
