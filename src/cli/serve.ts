@@ -1,0 +1,64 @@
+// `dsbx serve`: runs the HTTP service on HOST:PORT until SIGINT or SIGTERM, then closes the listener,
+// letting requests in flight finish.
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../config.ts';
+import { createService, listen, type RunningServer, type Service } from '../server.ts';
+
+export const help = `usage: dsbx serve [--host HOST] [--port PORT]
+
+Runs the HTTP service. The domain must exist already (\`dsbx seed\`, or use \`dsbx start\`).
+
+options:
+  --host HOST   address to listen on (default $HOST, else 127.0.0.1)
+  --port PORT   port to listen on (default $PORT, else 8787; 0 picks a free port)
+
+environment: DSBX_HOME (default ./var), HOST, PORT, NODE_ENV, DSBX_ISSUER, DSBX_AUDIENCE`;
+
+const OPTIONS = { host: { type: 'string' }, port: { type: 'string' } } as const;
+
+/** Reads --host/--port over the environment's configuration; undefined (after printing why) when invalid. */
+export function configWithAddress(args: string[], env: NodeJS.ProcessEnv = process.env): Config | undefined {
+  let values: { host?: string; port?: string };
+  try {
+    ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (e) {
+    console.error(`dsbx: ${(e as Error).message}\n\n${help}`);
+    return undefined;
+  }
+  return loadConfig({ ...env, ...(values.host ? { HOST: values.host } : {}), ...(values.port ? { PORT: values.port } : {}) });
+}
+
+/** Listens, calls onListening, and resolves with exit code 0 once a SIGINT/SIGTERM has closed the server. */
+export async function serveUntilSignal(
+  service: Service,
+  config: Config,
+  onListening: (server: RunningServer) => void = (s) => console.log(`dsbx listening on ${s.url}`),
+): Promise<number> {
+  const server = await listen(service.app, config.host, config.port);
+  service.deps.logger.info('listening', { url: server.url });
+  onListening(server);
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        // A second signal means "now": do not wait for slow clients.
+        process.exit(1);
+      }
+      stopping = true;
+      service.deps.logger.info('shutdown', { signal });
+      server.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export async function run(args: string[]): Promise<number> {
+  const config = configWithAddress(args);
+  if (!config) return 2;
+  const service = await createService(config);
+  return serveUntilSignal(service, config);
+}
