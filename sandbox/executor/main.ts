@@ -1,0 +1,112 @@
+// The executor process: the only place raw rows exist. It talks to the service only over the IPC channel,
+// accepts only validated messages (an init, compiled queries, interrupts, shutdown), runs each query on
+// its own connection of the hardened instance, passes every result through the output gate, and answers
+// with the gated result or a coded failure. Anything else it receives is dropped and logged.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { type } from 'arktype';
+import { SandboxError, type FailureCause } from '../failure.ts';
+import { checkPlan } from '../gate/check-plan.ts';
+import { runOutputGate } from '../gate/output-gate.ts';
+import { pseudonymKey } from '../gate/pseudonym.ts';
+import { logEvent } from '../log.ts';
+import { parseCompiledQuery, ToExecutor, type FromExecutorMessage, type ToExecutorMessage } from '../protocol.ts';
+import { classifyEngineError } from './engine-error.ts';
+import { openHardenedDomain, type HardenedDomain } from './hardened-instance.ts';
+import { runCompiledQuery } from './run-query.ts';
+
+interface Running {
+  conn: DuckDBConnection | null;
+  interrupted: boolean;
+}
+
+let hardened: HardenedDomain | null = null;
+let serverSecret: Uint8Array | null = null;
+let initializing = false;
+const running = new Map<number, Running>();
+
+const send = (message: FromExecutorMessage): void => {
+  if (process.connected) process.send?.(message);
+};
+
+const drop = (reason: string): void => logEvent('sandbox-executor', 'ipc_message_dropped', { reason });
+
+async function init(message: Extract<ToExecutorMessage, { type: 'init' }>): Promise<void> {
+  if (initializing || hardened !== null) return drop('already_initialized');
+  initializing = true;
+  try {
+    serverSecret = Buffer.from(message.pseudonymSecretHex, 'hex');
+    hardened = await openHardenedDomain(message);
+    logEvent('sandbox-executor', 'ready', { tables: hardened.domain.tables.size });
+    send({ type: 'ready' });
+  } catch {
+    logEvent('sandbox-executor', 'init_failed');
+    send({ type: 'fatal', cause: 'executor_unavailable' });
+    process.exitCode = 1;
+    setImmediate(() => process.exit(1));
+  }
+}
+
+async function execute(message: Extract<ToExecutorMessage, { type: 'execute' }>): Promise<void> {
+  const { id } = message;
+  if (running.has(id)) return drop('duplicate_id');
+  const entry: Running = { conn: null, interrupted: false };
+  running.set(id, entry);
+  try {
+    if (hardened === null || serverSecret === null) throw new SandboxError('executor_unavailable');
+    const compiled = parseCompiledQuery(message.compiled);
+    if (compiled === undefined) throw new SandboxError('plan_invalid');
+    checkPlan(compiled);
+    const started = performance.now();
+    const raw = await runCompiledQuery(hardened.instance, hardened.domain, compiled, compiled.rowCap, {
+      onConnection: (conn) => {
+        entry.conn = conn;
+      },
+      interrupted: () => entry.interrupted,
+    });
+    const executeMs = performance.now() - started;
+    const result = runOutputGate(raw, compiled, { pseudonymKey: pseudonymKey(serverSecret, message.ctx.subject) }, executeMs);
+    send({ type: 'result', id, result });
+  } catch (e) {
+    const cause: FailureCause = classifyEngineError(e, entry.interrupted).cause_;
+    logEvent('sandbox-executor', 'query_failed', { cause });
+    send({ type: 'failure', id, cause });
+  } finally {
+    running.delete(id);
+  }
+}
+
+function interrupt(id: number): void {
+  const entry = running.get(id);
+  if (entry === undefined) return;
+  entry.interrupted = true;
+  entry.conn?.interrupt();
+}
+
+process.on('message', (data: unknown) => {
+  const message = ToExecutor(data);
+  if (message instanceof type.errors) return drop('schema');
+  switch (message.type) {
+    case 'init':
+      return void init(message);
+    case 'execute':
+      return void execute(message);
+    case 'interrupt':
+      return interrupt(message.id);
+    case 'shutdown':
+      logEvent('sandbox-executor', 'shutdown');
+      return process.exit(0);
+  }
+});
+
+send({ type: 'started' });
+
+// Without the service there is nobody to answer: leave rather than linger with the data open.
+process.on('disconnect', () => process.exit(0));
+process.on('uncaughtException', () => {
+  logEvent('sandbox-executor', 'uncaught_exception');
+  process.exit(70);
+});
+process.on('unhandledRejection', () => {
+  logEvent('sandbox-executor', 'unhandled_rejection');
+  process.exit(70);
+});
