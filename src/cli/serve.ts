@@ -34,26 +34,30 @@ export async function serveUntilSignal(
   config: Config,
   onListening: (server: RunningServer) => void = (s) => console.log(`dsbx listening on ${s.url}`),
 ): Promise<number> {
-  const server = await listen(service.app, config.host, config.port);
-  service.deps.logger.info('listening', { url: server.url });
-  onListening(server);
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        // A second signal means "now": do not wait for slow clients.
-        process.exit(1);
-      }
-      stopping = true;
-      service.deps.logger.info('shutdown', { signal });
-      server.close().then(
-        () => resolve(0),
-        () => resolve(1),
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  // Handlers go in before listening: a signal that arrives as soon as the address is announced must
+  // still close the server cleanly rather than kill the process.
+  let signalled: (signal: NodeJS.Signals) => void = () => {};
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => (signalled = resolve));
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) process.exit(1); // a second signal means "now": do not wait for slow clients
+    stopping = true;
+    signalled(signal);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    const server = await listen(service.app, config.host, config.port);
+    service.deps.logger.info('listening', { url: server.url });
+    onListening(server);
+    const signal = await stopRequested;
+    service.deps.logger.info('shutdown', { signal });
+    await server.close();
+    return 0;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
 
 export async function run(args: string[]): Promise<number> {

@@ -41,11 +41,12 @@ export async function run(args: string[]): Promise<number> {
   const service = await createService(config);
   const tokensFile = config.production ? undefined : await writeDevTokens(service.keys, config);
   return serveUntilSignal(service, config, (server) => {
-    console.log(`dsbx listening on ${server.url}`);
     if (tokensFile) {
       console.log(`dsbx: demo tokens (one per role) in ${tokensFile}`);
       console.log(`  TOKEN=$(node -p "require('${tokensFile}').developer")`);
       console.log(`  curl -H "Authorization: Bearer $TOKEN" ${server.url}/v1/catalog`);
     }
+    // Last, so that a script waiting for this line has everything above it already.
+    console.log(`dsbx listening on ${server.url}`);
   });
 }
