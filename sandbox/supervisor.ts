@@ -2,12 +2,10 @@
 // concurrency cap with a bounded queue, enforces the per-query timeout (interrupt first, SIGKILL if the
 // process does not answer within the grace period), and restarts the process whenever it dies, failing
 // only the queries that were in it. Callers see gated results or an AppError with a code; never engine text.
-import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { type } from 'arktype';
 import type { CompiledQuery } from '../src/sql/compiled.ts';
+import { forkExecutor } from './executor/fork.ts';
 import { SandboxError } from './failure.ts';
 import type { GateResult } from './gate/types.ts';
 import { logEvent } from './log.ts';
@@ -43,10 +41,6 @@ const OptionsSchema = type({
 
 /** How long a new executor may take to open the domain before the start counts as failed. */
 const STARTUP_TIMEOUT_MS = 60_000;
-const EXECUTOR_ENTRY = fileURLToPath(new URL('./executor/main.ts', import.meta.url));
-const PROJECT_ROOT = path.resolve(path.dirname(EXECUTOR_ENTRY), '..', '..');
-// The executor is TypeScript run through tsx's loader, resolved from here so it works under vitest and tsx alike.
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 interface Pending {
   readonly id: number;
@@ -62,6 +56,8 @@ interface Pending {
 interface Executor {
   readonly process: ChildProcess;
   ready: boolean;
+  /** Queries that timed out and whose interrupt the executor has not confirmed yet. */
+  readonly unconfirmed: Set<number>;
 }
 
 export class Sandbox {
@@ -139,6 +135,9 @@ export class Sandbox {
       if (!this.#closed) void this.#ensureExecutor();
       return;
     }
+    // An executor that has not confirmed an interrupt may be about to be killed: new queries wait for
+    // the confirmation (or the replacement) instead of being lost with it.
+    if (executor.unconfirmed.size > 0) return;
     while (this.#inFlight.size < this.#opts.concurrency && this.#queue.length > 0) {
       const p = this.#queue.shift() as Pending;
       if (p.settled) continue;
@@ -151,6 +150,7 @@ export class Sandbox {
   // The caller gets QUERY_TIMEOUT now; the slot stays taken until the executor confirms or is killed.
   #timedOut(executor: Executor, p: Pending): void {
     this.#settle(p, new SandboxError('timeout'));
+    executor.unconfirmed.add(p.id);
     this.#send(executor, { type: 'interrupt', id: p.id });
     p.graceTimer = setTimeout(() => {
       if (this.#inFlight.get(p.id) !== p || this.#executor !== executor) return;
@@ -210,9 +210,9 @@ export class Sandbox {
           logEvent('sandbox-supervisor', 'ipc_message_dropped', { reason: 'unknown_query' });
           return;
         }
-        if (message.type === 'failure') return this.#finish(p, new SandboxError(message.cause)), this.#pump();
-        const result = parseGateResult(message.result);
-        this.#finish(p, result ?? new SandboxError('malformed_message'));
+        executor.unconfirmed.delete(p.id);
+        const outcome = message.type === 'failure' ? new SandboxError(message.cause) : (parseGateResult(message.result) ?? new SandboxError('malformed_message'));
+        this.#finish(p, outcome);
         this.#pump();
         return;
       }
@@ -249,19 +249,8 @@ export class Sandbox {
   }
 
   #spawn(): Promise<void> {
-    const child = fork(EXECUTOR_ENTRY, [], {
-      cwd: PROJECT_ROOT,
-      execArgv: ['--import', TSX_LOADER],
-      // Only what the executor needs: the parent's environment may hold tokens and keys.
-      env: {
-        PATH: process.env.PATH ?? '',
-        UV_THREADPOOL_SIZE: String(this.#opts.concurrency + 4),
-        ...(process.env.TZ ? { TZ: process.env.TZ } : {}),
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-    });
-    const executor: Executor = { process: child, ready: false };
+    const child = forkExecutor({ concurrency: this.#opts.concurrency });
+    const executor: Executor = { process: child, ready: false, unconfirmed: new Set() };
     this.#executor = executor;
     return new Promise<void>((resolve, reject) => {
       const fail = (): void => {

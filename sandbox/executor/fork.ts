@@ -1,0 +1,26 @@
+// How the executor process is started: TypeScript run through tsx's loader (resolved from here, so it works
+// under vitest and under `npx tsx` alike), with only the environment it needs.
+import { fork, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const EXECUTOR_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
+const PROJECT_ROOT = path.resolve(path.dirname(EXECUTOR_ENTRY), '..', '..');
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+export function forkExecutor(opts: { concurrency: number; stdio?: StdioOptions }): ChildProcess {
+  return fork(EXECUTOR_ENTRY, [], {
+    cwd: PROJECT_ROOT,
+    execArgv: ['--import', TSX_LOADER],
+    // Only what the executor needs: the service's environment may hold tokens and keys. The libuv pool
+    // runs DuckDB's calls, so it must be larger than the number of queries running at once.
+    env: {
+      PATH: process.env.PATH ?? '',
+      UV_THREADPOOL_SIZE: String(opts.concurrency + 4),
+      ...(process.env.TZ ? { TZ: process.env.TZ } : {}),
+    },
+    stdio: opts.stdio ?? ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+}

@@ -1,0 +1,58 @@
+// The IPC protocol's schemas: what the executor accepts as a compiled query, and what the service accepts back.
+import { describe, expect, it } from 'vitest';
+import { type } from 'arktype';
+import { aggregatePlan, countOf, maskedColumn, residentsPerDistrict, rowsPlan } from './fixtures/compiled-plans.ts';
+import { FromExecutor, parseCompiledQuery, parseGateResult, ToExecutor } from './protocol.ts';
+
+describe('compiled queries crossing into the executor', () => {
+  it('accepts the shapes the compiler produces', () => {
+    expect(parseCompiledQuery(residentsPerDistrict())).toBeDefined();
+    expect(parseCompiledQuery(rowsPlan('SELECT name FROM population.residents', [maskedColumn('name', 'name')]))).toBeDefined();
+  });
+
+  it.each([
+    { name: 'free SQL', value: { sql: 'SELECT 1' } },
+    { name: 'an unknown mode', value: { ...residentsPerDistrict(), mode: 'raw' } },
+    { name: 'an unknown protection', value: aggregatePlan('x', [{ ...countOf('n'), protection: { kind: 'none' } } as never]) },
+    { name: 'an unknown mask method', value: rowsPlan('x', [{ ...maskedColumn('v', 'name'), protection: { kind: 'masked', method: 'reverse' } } as never]) },
+    { name: 'a k of zero', value: residentsPerDistrict({ k: 0 }) },
+    { name: 'an empty SQL text', value: { ...residentsPerDistrict(), sql: '' } },
+    { name: 'a negative row cap', value: { ...residentsPerDistrict(), rowCap: -1 } },
+    { name: 'a version from the future', value: { ...residentsPerDistrict(), version: 2 } },
+  ])('refuses $name', ({ value }) => {
+    expect(parseCompiledQuery(value)).toBeUndefined();
+  });
+});
+
+describe('envelopes', () => {
+  it('refuse unknown message types and unknown keys', () => {
+    expect(ToExecutor({ type: 'query', sql: 'SELECT 1' })).toBeInstanceOf(type.errors);
+    expect(ToExecutor({ type: 'interrupt', id: 1, sql: 'SELECT 1' })).toBeInstanceOf(type.errors);
+    expect(FromExecutor({ type: 'failure', id: 1, cause: 'Binder Error: column id_card' })).toBeInstanceOf(type.errors);
+    expect(FromExecutor({ type: 'failure', id: 1, cause: 'timeout', message: 'x' })).toBeInstanceOf(type.errors);
+  });
+
+  it('accept the protocol messages', () => {
+    expect(ToExecutor({ type: 'interrupt', id: 1 })).not.toBeInstanceOf(type.errors);
+    expect(FromExecutor({ type: 'failure', id: 1, cause: 'timeout' })).not.toBeInstanceOf(type.errors);
+  });
+});
+
+describe('gated results crossing back', () => {
+  const result = {
+    columns: [{ name: 'n', type: 'BIGINT', protection: { kind: 'aggregate', fn: 'count', level: 'L2', rounded: true } }],
+    rows: [[10]],
+    disclosure: { threshold: { k: 10, rounding: 5 }, suppressedGroups: 0, suppressedRows: 0, rounding: 5, kAnonymity: null, truncated: false, rowCount: 1 },
+    resultSha256: 'a'.repeat(64),
+    timings: { executeMs: 1, gateMs: 1 },
+  };
+
+  it('accept JSON values', () => {
+    expect(parseGateResult(result)).toBeDefined();
+  });
+
+  it('refuse values that are not JSON-safe', () => {
+    expect(parseGateResult({ ...result, rows: [[10n]] })).toBeUndefined();
+    expect(parseGateResult({ ...result, rows: [[{ id_card: 'x' }]] })).toBeUndefined();
+  });
+});
