@@ -1,0 +1,156 @@
+// The grading rules as pure checks over provenance (DESIGN.md, Grading policy): group keys, outputs,
+// aggregates, filters and join conditions. Each returns the violations it finds (empty when allowed).
+import type { Expr } from '../sql/ast.ts';
+import { childExprs } from '../sql/ast.ts';
+import type { Mode } from '../sql/compiled.ts';
+import { CONSTANT_PROV, allSources, type Prov, type SourceColumn } from '../sql/provenance.ts';
+import type { Rule, ViolationTarget } from './rules.ts';
+
+export type Checked = readonly { readonly rule: Rule; readonly at: ViolationTarget }[];
+type ProvOf = (e: Expr) => Prov;
+
+const at = (s: SourceColumn | undefined, position: number): ViolationTarget => (s ? { column: s.base.key, position } : { position });
+const isL3 = (s: SourceColumn): boolean => s.base.column.level === 'L3';
+const isL4 = (s: SourceColumn): boolean => s.base.column.level === 'L4';
+
+/** An expression with no column, subquery or aggregate in it (literals, casts of literals, current_date). */
+export function isConstant(e: Expr, provOf: ProvOf): boolean {
+  if (e.kind === 'column') return provOf(e) === CONSTANT_PROV;
+  if (e.kind === 'in_subquery' || e.kind === 'star') return false;
+  if (e.kind === 'function' && ['count', 'count_star', 'sum', 'avg'].includes(e.name)) return false;
+  return childExprs(e).every((c) => isConstant(c, provOf));
+}
+
+/** Released group keys: L1/L2 raw, L3 generalized or categorical, L4 never. */
+export function checkGroupKey(p: Prov, position: number): Checked {
+  const out: { rule: Rule; at: ViolationTarget }[] = [];
+  const l4 = [...p.raw.values(), ...p.gen.values()].find(isL4);
+  if (l4) out.push({ rule: 'L4_IN_GROUP', at: at(l4, position) });
+  const l3 = [...p.raw.values()].find((s) => isL3(s) && !s.base.column.categorical);
+  if (l3) out.push({ rule: 'L3_UNGENERALIZED_GROUP', at: at(l3, position) });
+  return out;
+}
+
+/** Released outputs outside aggregates. Row releases take L3 only generalized (categorical included). */
+export function checkOutput(mode: Mode, p: Prov, position: number): Checked {
+  const out: { rule: Rule; at: ViolationTarget }[] = [];
+  const l4 = [...p.raw.values(), ...p.gen.values()].find(isL4);
+  if (l4) out.push({ rule: 'L4_IN_OUTPUT', at: at(l4, position) });
+  const l3 = [...p.raw.values()].find((s) => isL3(s) && (mode === 'rows' || !s.base.column.categorical));
+  if (l3) out.push({ rule: 'L3_IN_OUTPUT', at: at(l3, position) });
+  return out;
+}
+
+/** Aggregates by class and input level (the clamping of L3 sums is decided by the analyser). */
+export function checkAggregate(
+  e: Extract<Expr, { kind: 'function' }>,
+  group: 'count' | 'ordinary' | 'orderStatistics' | 'member',
+  args: readonly Prov[],
+): Checked {
+  const sources = args.flatMap((a) => allSources(a));
+  const floor = args.some((a) => a.floor !== 'L1');
+  const l4 = sources.find(isL4);
+  const l3 = sources.find(isL3);
+  const fn = { function: e.name, position: e.pos };
+  switch (group) {
+    case 'count': {
+      // L4: count(col) / count(DISTINCT col) of the bare column only; md5(id_card) etc. are refused.
+      if (l4 && !(args.length === 1 && args[0]!.bare && !args[0]!.aggregated)) return [{ rule: 'AGGREGATE_NOT_ALLOWED', at: { ...fn, column: l4.base.key } }];
+      return [];
+    }
+    case 'ordinary':
+      if (l4) return [{ rule: 'AGGREGATE_NOT_ALLOWED', at: { ...fn, column: l4.base.key } }];
+      if (l3 && e.distinct) return [{ rule: 'AGGREGATE_NOT_ALLOWED', at: { ...fn, column: l3.base.key } }];
+      return [];
+    case 'orderStatistics': {
+      const bad = l4 ?? l3;
+      return bad ? [{ rule: 'ORDER_STATISTIC', at: { ...fn, column: bad.base.key } }] : [];
+    }
+    case 'member': {
+      const bad = sources.find((s) => s.base.column.level !== 'L1');
+      return bad || floor ? [{ rule: 'MEMBER_AGGREGATE', at: { ...fn, ...(bad ? { column: bad.base.key } : {}) } }] : [];
+    }
+  }
+}
+
+/** The sensitive (L3/L4) columns whose values reach a predicate unaggregated. */
+const sensitive = (p: Prov): SourceColumn[] => [...p.raw.values(), ...p.gen.values()].filter((s) => isL3(s) || isL4(s));
+
+/** A filter subject: a bare column, or a generalizing call over one bare column with constant arguments. */
+function subject(e: Expr, provOf: ProvOf): SourceColumn | null {
+  const p = provOf(e);
+  if (e.kind === 'column') return p.bare;
+  if (e.kind === 'function' && p.gen.size === 1 && p.raw.size === 0 && !p.aggregated) {
+    const cols = e.args.filter((a) => !isConstant(a, provOf));
+    if (cols.length === 1 && cols[0]!.kind === 'column') return provOf(cols[0]!).bare;
+  }
+  return null;
+}
+
+const RANGE_OPS = new Set(['COMPARE_EQUAL', 'COMPARE_NOTEQUAL', 'COMPARE_LESSTHAN', 'COMPARE_GREATERTHAN', 'COMPARE_LESSTHANOREQUALTO', 'COMPARE_GREATERTHANOREQUALTO', 'COMPARE_DISTINCT_FROM', 'COMPARE_NOT_DISTINCT_FROM']);
+
+/** Two bare columns matched by equality must share a semantic type; L3/L4 may only be matched this way. */
+function matchColumns(a: SourceColumn | null, b: SourceColumn | null, position: number): Checked | null {
+  if (!a || !b) return null;
+  if (a.base.column.semantic !== b.base.column.semantic) return [{ rule: 'JOIN_SEMANTIC_MISMATCH', at: at(a, position) }];
+  return [];
+}
+
+function predicate(e: Expr, provOf: ProvOf): Checked {
+  const p = provOf(e);
+  const sens = sensitive(p);
+  if (sens.length === 0) return [];
+  const refuse = (): Checked => {
+    const l4 = sens.find(isL4);
+    return l4 ? [{ rule: 'L4_IN_FILTER', at: at(l4, e.pos) }] : [{ rule: 'L3_FILTER_NOT_CONSTANT', at: at(sens[0], e.pos) }];
+  };
+  const constantSubject = (subj: Expr, others: readonly Expr[]): Checked => {
+    const s = subject(subj, provOf);
+    if (!s || !others.every((o) => isConstant(o, provOf))) return refuse();
+    return isL4(s) ? [{ rule: 'L4_IN_FILTER', at: at(s, e.pos) }] : [];
+  };
+  switch (e.kind) {
+    case 'column': // a bare BOOLEAN column as the predicate (WHERE paid)
+      return p.bare && isL3(p.bare) && p.bare.base.column.type === 'BOOLEAN' ? [] : refuse();
+    case 'operator':
+      if (e.op === 'OPERATOR_IS_NULL' || e.op === 'OPERATOR_IS_NOT_NULL') {
+        return e.args[0]?.kind === 'column' && provOf(e.args[0]).bare ? [] : refuse();
+      }
+      if (e.op === 'COMPARE_IN' || e.op === 'COMPARE_NOT_IN') return constantSubject(e.args[0]!, e.args.slice(1));
+      return refuse();
+    case 'between':
+      return constantSubject(e.input, [e.lower, e.upper]);
+    case 'comparison': {
+      if (!RANGE_OPS.has(e.op)) return refuse();
+      if (e.op === 'COMPARE_EQUAL' && e.left.kind === 'column' && e.right.kind === 'column') {
+        return matchColumns(provOf(e.left).bare, provOf(e.right).bare, e.pos) ?? refuse();
+      }
+      if (isConstant(e.right, provOf)) return constantSubject(e.left, [e.right]);
+      if (isConstant(e.left, provOf)) return constantSubject(e.right, [e.left]);
+      return refuse();
+    }
+    case 'in_subquery': {
+      const inner = e.query.items[0];
+      if (e.left.kind !== 'column' || !inner) return refuse();
+      return matchColumns(provOf(e.left).bare, provOf(inner).bare, e.pos) ?? refuse();
+    }
+    default:
+      return refuse();
+  }
+}
+
+/** WHERE / HAVING: walks AND, OR and NOT down to predicates, and checks each. */
+export function checkFilter(e: Expr, provOf: ProvOf): Checked {
+  if (e.kind === 'conjunction') return e.args.flatMap((a) => checkFilter(a, provOf));
+  if (e.kind === 'operator' && e.op === 'OPERATOR_NOT') return e.args.flatMap((a) => checkFilter(a, provOf));
+  return predicate(e, provOf);
+}
+
+/** ON: a conjunction of equalities between bare columns of the same semantic type. */
+export function checkJoinCondition(e: Expr, provOf: ProvOf): Checked {
+  if (e.kind === 'conjunction' && e.op === 'AND') return e.args.flatMap((a) => checkJoinCondition(a, provOf));
+  if (e.kind === 'comparison' && e.op === 'COMPARE_EQUAL' && e.left.kind === 'column' && e.right.kind === 'column') {
+    return matchColumns(provOf(e.left).bare, provOf(e.right).bare, e.pos) ?? [{ rule: 'JOIN_NOT_EQUALITY', at: { position: e.pos } }];
+  }
+  return [{ rule: 'JOIN_NOT_EQUALITY', at: { position: e.pos } }];
+}

@@ -1,0 +1,90 @@
+// Rewrites the checked tree into what executes: clamps bounded L3 inputs of sums and averages, carries
+// privacy units out of derived tables, adds the hidden per-group count of distinct privacy units, puts
+// the raw column in place of mask()/pseudonym() (the output gate applies them), names every output, and
+// caps row releases. Returns new nodes; the checked tree is never mutated.
+import type { ColumnNode, ConstantNode, Expr, FromNode, SelectNode } from '../sql/ast.ts';
+import type { Analysis } from '../sql/analyse.ts';
+import type { Mode } from '../sql/compiled.ts';
+
+export const UNIT_HELPER = '__dsbx_units';
+
+const num = (n: number): ConstantNode => ({
+  kind: 'constant', pos: 0, alias: '',
+  value: Number.isInteger(n) ? { type: { id: 'INTEGER', type_info: null }, is_null: false, value: n } : { type: { id: 'DOUBLE', type_info: null }, is_null: false, value: n },
+});
+const call = (name: string, args: Expr[], distinct = false, alias = ''): Expr => ({
+  kind: 'function', name, args, distinct, isOperator: false, schema: '', pos: 0, alias,
+});
+
+export interface RewriteOptions {
+  readonly mode: Mode;
+  readonly rowCap: number;
+  /** Whether the release needs the unit-count helper (aggregate mode over personal tables). */
+  readonly helper: boolean;
+}
+
+export function rewriteQuery(a: Analysis, opts: RewriteOptions): SelectNode {
+  const mapExpr = (e: Expr): Expr => {
+    if (e.kind === 'column') {
+      const b = a.clamps.get(e);
+      return b ? call('least', [call('greatest', [e, num(b[0])]), num(b[1])]) : e;
+    }
+    switch (e.kind) {
+      case 'constant':
+      case 'star':
+        return e;
+      case 'function':
+        return { ...e, args: e.args.map(mapExpr) };
+      case 'conjunction':
+      case 'operator':
+        return { ...e, args: e.args.map(mapExpr) };
+      case 'cast':
+        return { ...e, arg: mapExpr(e.arg) };
+      case 'comparison':
+        return { ...e, left: mapExpr(e.left), right: mapExpr(e.right) };
+      case 'between':
+        return { ...e, input: mapExpr(e.input), lower: mapExpr(e.lower), upper: mapExpr(e.upper) };
+      case 'case':
+        return { ...e, checks: e.checks.map((c) => ({ when: mapExpr(c.when), then: mapExpr(c.then) })), otherwise: mapExpr(e.otherwise) };
+      case 'in_subquery':
+        return { ...e, left: mapExpr(e.left), query: mapSelect(e.query) };
+    }
+  };
+
+  const mapFrom = (f: FromNode | null): FromNode | null => {
+    if (f === null || f.kind === 'table') return f;
+    if (f.kind === 'derived') return { ...f, query: mapSelect(f.query) };
+    return { ...f, left: mapFrom(f.left)!, right: mapFrom(f.right)!, on: f.on ? mapExpr(f.on) : null };
+  };
+
+  function mapSelect(s: SelectNode): SelectNode {
+    const extra = opts.helper ? (a.unitItems.get(s) ?? []) : [];
+    return {
+      ...s,
+      ctes: s.ctes.map((c) => ({ ...c, query: mapSelect(c.query) })),
+      items: [...s.items.map(mapExpr), ...extra],
+      from: mapFrom(s.from),
+      where: s.where ? mapExpr(s.where) : null,
+      groupBy: s.groupBy.map(mapExpr),
+      having: s.having ? mapExpr(s.having) : null,
+      orderBy: s.orderBy.map((o) => ({ ...o, expr: mapExpr(o.expr) })),
+    };
+  }
+
+  const mapped = mapSelect(a.root);
+  const items: Expr[] = a.outputs.map((o) => {
+    const e = o.protect ? (o.protect.arg as ColumnNode) : mapExpr(o.expr);
+    return { ...e, alias: o.name };
+  });
+  if (opts.helper && a.rootUnits.length > 0) {
+    const counts = a.rootUnits.map((u) => call('count', [u], true));
+    items.push(counts.length === 1 ? { ...counts[0]!, alias: UNIT_HELPER } : call('least', counts, false, UNIT_HELPER));
+  }
+  let limit = mapped.limit;
+  if (opts.mode === 'rows') {
+    const cap = opts.rowCap + 1;
+    const current = limit?.kind === 'constant' && typeof limit.value.value === 'number' ? limit.value.value : Infinity;
+    limit = num(Math.min(current, cap));
+  }
+  return { ...mapped, items, limit };
+}

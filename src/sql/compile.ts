@@ -1,0 +1,155 @@
+// compileQuery: the whole compiler pipeline, parse → resolve/analyse → decide → rewrite → render →
+// plan check, returning a Decision value. A bad query never throws: it is denied with a code and every
+// violation found. Three DuckDB round trips per allowed query: parse, render (both trees at once), plan.
+import type { Principal } from '../auth/principal.ts';
+import { maxLevel, type Catalog, type Level } from '../catalog/schema.ts';
+import type { Violation } from '../errors.ts';
+import type { Decision, DenyCode } from '../policy/decision.ts';
+import type { Policy } from '../policy/schema.ts';
+import { rewriteQuery, UNIT_HELPER } from '../policy/rewrite.ts';
+import { ruleFamily, ViolationList, type Rule } from '../policy/rules.ts';
+import { Analyser, type Analysis, type ReleaseOutput } from './analyse.ts';
+import type { CompiledQuery, InputColumn, Mode, OutputColumn, Protection, Transform, Usage } from './compiled.ts';
+import type { SqlCompiler } from './compiler.ts';
+import { emitDocument } from './emit.ts';
+import { fingerprint } from './fingerprint.ts';
+import { parseSql } from './parse.ts';
+import { checkPlan } from './plan-check.ts';
+import { allSources, levelOf, type Prov } from './provenance.ts';
+import { factsOf, readersAgree } from './second-reader.ts';
+
+export { SqlCompiler } from './compiler.ts';
+
+export interface CompileInput {
+  readonly sql: string;
+  readonly mode: Mode;
+}
+
+const USAGE_ORDER: readonly Usage[] = ['output', 'filter', 'join', 'group', 'aggregate'];
+
+function deny(code: DenyCode, violations: readonly Violation[], partial: Extract<Decision, { effect: 'deny' }>['partial'] = {}): Decision {
+  const message = violations[0]?.message ?? 'the query was refused';
+  return { effect: 'deny', code, message, violations, partial };
+}
+
+/** The code of the first-found family: structural problems before ambiguity before policy. */
+function familyOf(v: ViolationList): DenyCode {
+  const families = v.items.map((x) => ruleFamily(x.rule as Rule));
+  for (const f of ['BAD_REQUEST', 'SQL_SYNTAX', 'SQL_UNSUPPORTED', 'SQL_AMBIGUOUS', 'POLICY_DENIED'] as const) {
+    if (families.includes(f)) return f;
+  }
+  return 'POLICY_DENIED';
+}
+
+function inputsOf(a: Analysis): InputColumn[] {
+  return [...a.inputs.values()]
+    .map(({ base, usage }) => ({
+      dataset: base.dataset.id, table: base.table.name, column: base.column.name, level: base.column.level,
+      usage: USAGE_ORDER.filter((u) => usage.has(u)),
+    }))
+    .sort((x, y) => `${x.dataset}.${x.table}.${x.column}`.localeCompare(`${y.dataset}.${y.table}.${y.column}`));
+}
+
+const provLevel = (p: Prov): Level => maxLevel([p.floor, levelOf(p.raw), levelOf(p.gen), levelOf(p.agg)]);
+const COUNTS = new Set(['count', 'count_star']);
+
+function outputColumn(mode: Mode, o: ReleaseOutput): OutputColumn {
+  const p = o.prov;
+  const derivedFrom = allSources(p).map((s) => ({ dataset: s.base.dataset.id, table: s.base.table.name, column: s.base.column.name }));
+  const generalized = p.gen.size > 0 && levelOf(p.raw) !== 'L3' && levelOf(p.raw) !== 'L4';
+  let protection: Protection;
+  let transform: Transform;
+  if (o.protect) {
+    protection = o.protect.method === 'pseudonym' ? { kind: 'pseudonym' } : { kind: 'masked', method: o.protect.column.column.mask! };
+    transform = o.protect.method === 'pseudonym' ? 'pseudonymized' : 'masked';
+  } else if (p.aggregated) {
+    const fn = p.aggFn ?? 'expression';
+    protection = { kind: 'aggregate', fn, level: provLevel(p), rounded: p.aggFn !== null && COUNTS.has(p.aggFn) };
+    transform = `aggregated(${fn})`;
+  } else if (mode === 'aggregate') {
+    protection = { kind: 'group_key', level: provLevel(p), generalized };
+    transform = generalized ? 'generalized' : 'raw';
+  } else {
+    protection = generalized ? { kind: 'generalized', level: provLevel(p) } : { kind: 'raw', level: provLevel(p) };
+    transform = generalized ? 'generalized' : 'raw';
+  }
+  const quasiIdentifier = mode === 'rows' && !o.protect && allSources(p).some((s) => s.base.column.kind === 'quasi_identifier');
+  return { name: o.name, protection, derivedFrom, transform, quasiIdentifier };
+}
+
+export async function compileQuery(
+  input: CompileInput,
+  _principal: Principal,
+  catalog: Catalog,
+  policy: Policy,
+  compiler: SqlCompiler,
+): Promise<Decision> {
+  const parsed = await parseSql(input.sql, compiler);
+  if (!parsed.ok) return deny(familyOf(parsed.violations), parsed.violations.items);
+
+  const analysis = new Analyser(catalog, policy, input.mode).analyse(parsed.query);
+  const v = analysis.violations;
+  const personal = [...analysis.tables].some((t) => catalog.table(...(t.split('.') as [string, string]))?.table.privacyUnit !== null);
+  const helper = input.mode === 'aggregate' && analysis.rootUnits.length > 0;
+  if (input.mode === 'aggregate' && personal && !helper) v.add('UNIT_NOT_CARRIED');
+
+  const rewritten = v.length === 0 ? rewriteQuery(analysis, { mode: input.mode, rowCap: policy.profiles.rows.rowCap, helper }) : null;
+  const [normalizedSql, sql] = await compiler.deserialize(rewritten ? [emitDocument(parsed.query), emitDocument(rewritten)] : [emitDocument(parsed.query)]);
+  const datasets = [...analysis.datasets].sort();
+  const inputs = inputsOf(analysis);
+  const partial = {
+    ...(normalizedSql ? { normalizedSql, fingerprint: fingerprint(input.mode, normalizedSql) } : {}),
+    datasets,
+    inputs,
+  };
+
+  const code = familyOf(v);
+  if (code !== 'POLICY_DENIED' && v.length > 0) return deny(code, v.items, partial);
+  if (!readersAgree(input.sql, factsOf(analysis))) {
+    v.add('PARSER_DISAGREEMENT');
+    return deny('SQL_AMBIGUOUS', [v.items[v.length - 1]!, ...v.items.slice(0, -1)], partial);
+  }
+  if (v.length > 0) return deny('POLICY_DENIED', v.items, partial);
+  if (!normalizedSql || !sql) {
+    v.add('NOT_BINDABLE');
+    return deny('SQL_UNSUPPORTED', v.items, partial);
+  }
+
+  const plan = await compiler.plan(sql);
+  if (!plan.ok) {
+    v.add('NOT_BINDABLE');
+    return deny('SQL_UNSUPPORTED', v.items, partial);
+  }
+  if (!checkPlan(plan.plan, analysis.accounted).ok) {
+    v.add('PLAN_COLUMN_UNACCOUNTED');
+    return deny('POLICY_DENIED', v.items, partial);
+  }
+
+  const profiles = policy.profiles;
+  const dp = datasets.some((d) => catalog.dataset(d)?.profile === 'dp');
+  const threshold = helper
+    ? dp
+      ? { k: Math.max(profiles.threshold.k, profiles.dp.k), rounding: profiles.dp.rounding }
+      : { k: profiles.threshold.k, rounding: profiles.threshold.rounding }
+    : null;
+  const outputs = analysis.outputs.map((o) => outputColumn(input.mode, o));
+  const kAnonymity = input.mode === 'rows' && personal
+    ? { k: profiles.rows.kAnonymity, quasiIdentifiers: outputs.filter((o) => o.quasiIdentifier).map((o) => o.name) }
+    : null;
+  const compiled: CompiledQuery = {
+    version: 1,
+    mode: input.mode,
+    sql,
+    normalizedSql,
+    fingerprint: fingerprint(input.mode, normalizedSql),
+    profile: dp ? 'dp' : 'threshold',
+    outputs,
+    helpers: helper ? [{ name: UNIT_HELPER, role: 'unit_count' }] : [],
+    threshold,
+    kAnonymity,
+    rowCap: profiles.rows.rowCap,
+    datasets,
+    inputs,
+  };
+  return { effect: 'allow', compiled };
+}

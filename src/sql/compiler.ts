@@ -1,0 +1,125 @@
+// SqlCompiler: the compiler's own DuckDB instances. A parser instance (no data) serializes and renders
+// ASTs; a plan-check instance holds EMPTY copies of the catalog tables and the sandbox macros, so that
+// json_serialize_plan binds exactly what the sandbox would run. Neither ever opens the real domain file;
+// both have external access and extension loading off and their configuration locked.
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Catalog } from '../catalog/schema.ts';
+import { SANDBOX_MACROS } from '../../sandbox/macros.ts';
+import { ConnectionPool } from './connection-pool.ts';
+import type { Json } from './duckdb-json.ts';
+
+const LOCKED_OPTIONS = {
+  enable_external_access: 'false',
+  autoload_known_extensions: 'false',
+  autoinstall_known_extensions: 'false',
+  allow_community_extensions: 'false',
+  allow_unsigned_extensions: 'false',
+  threads: '1',
+  memory_limit: '256MB',
+};
+
+const POOL_SIZE = 4;
+
+const quoteIdent = (s: string): string => `"${s.replaceAll('"', '""')}"`;
+
+/** DDL for empty copies of every catalog table (names and types come from the validated catalog). */
+export function catalogDdl(catalog: Catalog): string[] {
+  const ddl: string[] = [];
+  for (const d of catalog.datasets) {
+    ddl.push(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(d.id)}`);
+    for (const t of d.tables) {
+      const cols = t.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ');
+      ddl.push(`CREATE TABLE ${quoteIdent(d.id)}.${quoteIdent(t.name)} (${cols})`);
+    }
+  }
+  return ddl;
+}
+
+async function lockedInstance(): Promise<DuckDBInstance> {
+  return DuckDBInstance.create(':memory:', LOCKED_OPTIONS);
+}
+
+async function connections(instance: DuckDBInstance, n: number, setup: string[]): Promise<DuckDBConnection[]> {
+  const out: DuckDBConnection[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = await instance.connect();
+    // Temporary macros live in each connection's temp catalog, so every pooled connection defines them.
+    for (const s of setup) await c.run(s);
+    out.push(c);
+  }
+  return out;
+}
+
+export type PlanResult = { readonly ok: true; readonly plan: Json } | { readonly ok: false };
+
+export class SqlCompiler {
+  private constructor(
+    private readonly parserInstance: DuckDBInstance,
+    private readonly planInstance: DuckDBInstance,
+    private readonly parserPool: ConnectionPool,
+    private readonly planPool: ConnectionPool,
+  ) {}
+
+  static async create(catalog: Catalog): Promise<SqlCompiler> {
+    const parserInstance = await lockedInstance();
+    const parserConns = await connections(parserInstance, POOL_SIZE, []);
+    await parserConns[0]!.run('SET lock_configuration = true');
+
+    const planInstance = await lockedInstance();
+    const ddlConn = await planInstance.connect();
+    for (const s of catalogDdl(catalog)) await ddlConn.run(s);
+    ddlConn.closeSync();
+    const planConns = await connections(planInstance, POOL_SIZE, [...SANDBOX_MACROS]);
+    await planConns[0]!.run('SET lock_configuration = true');
+    return new SqlCompiler(parserInstance, planInstance, new ConnectionPool(parserConns), new ConnectionPool(planConns));
+  }
+
+  /** DuckDB's own parse of the caller's text (attacker-controlled; bound as a parameter, never spliced). */
+  async serialize(sql: string): Promise<Json> {
+    return this.parserPool.use(async (c) => {
+      const p = await c.statement('SELECT json_serialize_sql($1::VARCHAR)');
+      p.bindVarchar(1, sql);
+      const r = await p.runAndReadAll();
+      return JSON.parse(String(r.getRowsJson()[0]?.[0])) as Json;
+    });
+  }
+
+  /** Renders ASTs (json_serialize_sql shape) back to SQL text, several in one round trip. */
+  async deserialize(asts: readonly Json[]): Promise<(string | null)[]> {
+    if (asts.length === 0) return [];
+    return this.parserPool.use(async (c) => {
+      const select = asts.map((_, i) => `json_deserialize_sql($${i + 1}::JSON)`).join(', ');
+      try {
+        const p = await c.statement(`SELECT ${select}`);
+        asts.forEach((a, i) => p.bindVarchar(i + 1, JSON.stringify(a)));
+        const r = await p.runAndReadAll();
+        return (r.getRowsJson()[0] ?? []).map((v) => (typeof v === 'string' ? v : null));
+      } catch {
+        return asts.map(() => null);
+      }
+    });
+  }
+
+  /** The bound, optimized plan of rendered SQL over the empty catalog tables; binder errors give ok:false. */
+  async plan(sql: string): Promise<PlanResult> {
+    return this.planPool.use(async (c) => {
+      try {
+        const p = await c.statement('SELECT json_serialize_plan($1::VARCHAR)');
+        p.bindVarchar(1, sql);
+        const r = await p.runAndReadAll();
+        const j = JSON.parse(String(r.getRowsJson()[0]?.[0])) as Json;
+        if (typeof j === 'object' && j !== null && !Array.isArray(j) && j['error'] === false) return { ok: true, plan: j };
+        return { ok: false };
+      } catch {
+        return { ok: false };
+      }
+    });
+  }
+
+  close(): void {
+    this.parserPool.close();
+    this.planPool.close();
+    this.parserInstance.closeSync();
+    this.planInstance.closeSync();
+  }
+}
