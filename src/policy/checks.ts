@@ -92,6 +92,9 @@ const RANGE_OPS = new Set(['COMPARE_EQUAL', 'COMPARE_NOTEQUAL', 'COMPARE_LESSTHA
 /** Two bare columns matched by equality must share a semantic type; L3/L4 may only be matched this way. */
 function matchColumns(a: SourceColumn | null, b: SourceColumn | null, position: number): Checked | null {
   if (!a || !b) return null;
+  // L3 values are matched only against constants; equality matching is for L1/L2 and L4 identifiers.
+  const l3 = [a, b].find(isL3);
+  if (l3) return [{ rule: 'L3_FILTER_NOT_CONSTANT', at: at(l3, position) }];
   if (a.base.column.semantic !== b.base.column.semantic) return [{ rule: 'JOIN_SEMANTIC_MISMATCH', at: at(a, position) }];
   return [];
 }
@@ -146,11 +149,30 @@ export function checkFilter(e: Expr, provOf: ProvOf): Checked {
   return predicate(e, provOf);
 }
 
-/** ON: a conjunction of equalities between bare columns of the same semantic type. */
+/**
+ * ON: a conjunction with at least one equality between bare columns of the same semantic type; any other
+ * conjunct is a filter and follows the filter rules.
+ */
 export function checkJoinCondition(e: Expr, provOf: ProvOf): Checked {
-  if (e.kind === 'conjunction' && e.op === 'AND') return e.args.flatMap((a) => checkJoinCondition(a, provOf));
-  if (e.kind === 'comparison' && e.op === 'COMPARE_EQUAL' && e.left.kind === 'column' && e.right.kind === 'column') {
-    return matchColumns(provOf(e.left).bare, provOf(e.right).bare, e.pos) ?? [{ rule: 'JOIN_NOT_EQUALITY', at: { position: e.pos } }];
+  const conjuncts: Expr[] = [];
+  const flatten = (x: Expr): void => {
+    if (x.kind === 'conjunction' && x.op === 'AND') x.args.forEach(flatten);
+    else conjuncts.push(x);
+  };
+  flatten(e);
+  const out: { rule: Rule; at: ViolationTarget }[] = [];
+  let equalities = 0;
+  for (const c of conjuncts) {
+    if (c.kind === 'comparison' && c.op === 'COMPARE_EQUAL' && c.left.kind === 'column' && c.right.kind === 'column') {
+      const m = matchColumns(provOf(c.left).bare, provOf(c.right).bare, c.pos);
+      if (m) {
+        equalities++;
+        out.push(...m);
+        continue;
+      }
+    }
+    out.push(...checkFilter(c, provOf));
   }
-  return [{ rule: 'JOIN_NOT_EQUALITY', at: { position: e.pos } }];
+  if (equalities === 0) out.push({ rule: 'JOIN_NOT_EQUALITY', at: { position: e.pos } });
+  return out;
 }

@@ -13,7 +13,7 @@ const num = (n: number): ConstantNode => ({
   value: Number.isInteger(n) ? { type: { id: 'INTEGER', type_info: null }, is_null: false, value: n } : { type: { id: 'DOUBLE', type_info: null }, is_null: false, value: n },
 });
 const call = (name: string, args: Expr[], distinct = false, alias = ''): Expr => ({
-  kind: 'function', name, args, distinct, isOperator: false, schema: '', pos: 0, alias,
+  kind: 'function', name, args, distinct, isOperator: false, schema: '', pos: 0, alias, filter: null, orderBy: [],
 });
 
 export interface RewriteOptions {
@@ -34,7 +34,10 @@ export function rewriteQuery(a: Analysis, opts: RewriteOptions): SelectNode {
       case 'star':
         return e;
       case 'function':
-        return { ...e, args: e.args.map(mapExpr) };
+        return {
+          ...e, args: e.args.map(mapExpr), filter: e.filter ? mapExpr(e.filter) : null,
+          orderBy: e.orderBy.map((o) => ({ ...o, expr: mapExpr(o.expr) })),
+        };
       case 'conjunction':
       case 'operator':
         return { ...e, args: e.args.map(mapExpr) };

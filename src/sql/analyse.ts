@@ -147,7 +147,9 @@ export class Analyser {
     }
     const entry = f.schema === '' ? undefined : this.catalog.table(f.schema, f.table);
     if (!entry) {
-      this.violations.add(/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.table) ? 'UNKNOWN_TABLE' : 'STRING_AS_TABLE', { position: f.pos });
+      this.violations.add('UNKNOWN_TABLE', { position: f.pos });
+      // DuckDB reads a file for an unknown name that looks like a path (replacement scans): say so too.
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.table)) this.violations.add('STRING_AS_TABLE', { position: f.pos });
       return;
     }
     const { dataset, table } = entry;
@@ -432,15 +434,23 @@ export class Analyser {
     switch (cls.kind) {
       case 'not_allowed': {
         this.violations.add('FUNCTION_NOT_ALLOWED', { position: e.pos, ...(fn ? { function: fn } : {}) });
-        return combine(e.args.map((a) => this.expr(a, ctx, ctes)));
+        const args = e.args.map((a) => this.expr(a, ctx, ctes));
+        if (this.policy.functions.errorProne.includes(e.name) && args.some((p) => allSources(p).some((s) => s.base.column.level === 'L3' || s.base.column.level === 'L4'))) {
+          this.violations.add('ERROR_PRONE_FUNCTION', { position: e.pos, ...(fn ? { function: fn } : {}) });
+        }
+        return combine(args);
       }
       case 'masking':
         this.violations.add('MASK_POSITION', { position: e.pos, function: e.name });
         return combine(e.args.map((a) => this.expr(a, ctx, ctes)));
       case 'aggregate': {
         const inner: ExprCtx = { ...ctx, inAggregate: true, usage: 'aggregate' };
-        const args = e.args.map((a) => this.expr(a, inner, ctes));
+        const args = [...e.args, ...e.orderBy.map((o) => o.expr)].map((a) => this.expr(a, inner, ctes));
         args.forEach((p) => this.use(p, 'aggregate'));
+        if (e.filter) {
+          this.use(this.expr(e.filter, { ...ctx, usage: 'filter', inAggregate: true }, ctes), 'filter');
+          this.report(checkFilter(e.filter, (x) => this.provOf(x)));
+        }
         this.report(checkAggregate(e, cls.group, args));
         if (cls.group === 'ordinary') this.clampInputs(e);
         return aggregate(e.name, args);

@@ -18,7 +18,7 @@ export type ComparisonOp =
   | 'COMPARE_DISTINCT_FROM'
   | 'COMPARE_NOT_DISTINCT_FROM';
 
-export type OperatorOp = 'OPERATOR_NOT' | 'OPERATOR_IS_NULL' | 'OPERATOR_IS_NOT_NULL' | 'COMPARE_IN' | 'COMPARE_NOT_IN';
+export type OperatorOp = 'OPERATOR_NOT' | 'OPERATOR_IS_NULL' | 'OPERATOR_IS_NOT_NULL' | 'COMPARE_IN' | 'COMPARE_NOT_IN' | 'OPERATOR_COALESCE';
 
 interface Positioned {
   /** Byte offset in the caller's SQL, for violations. */
@@ -38,6 +38,9 @@ export interface FunctionNode extends Positioned {
   readonly isOperator: boolean;
   /** DuckDB's `schema` slot: '' or 'main' ('main' is what EXTRACT and list literals produce). */
   readonly schema: '' | 'main';
+  /** Aggregates only: `FILTER (WHERE ...)` and `ORDER BY` inside the call. */
+  readonly filter: Expr | null;
+  readonly orderBy: readonly OrderItem[];
 }
 export interface CastNode extends Positioned {
   readonly kind: 'cast';
@@ -148,6 +151,7 @@ export function childExprs(e: Expr): readonly Expr[] {
     case 'star':
       return [];
     case 'function':
+      return [...e.args, ...(e.filter ? [e.filter] : []), ...e.orderBy.map((o) => o.expr)];
     case 'conjunction':
     case 'operator':
       return e.args;

@@ -16,7 +16,7 @@ import { fingerprint } from './fingerprint.ts';
 import { parseSql } from './parse.ts';
 import { checkPlan } from './plan-check.ts';
 import { allSources, levelOf, type Prov } from './provenance.ts';
-import { factsOf, readersAgree } from './second-reader.ts';
+import { factsOf, secondRead } from './second-reader.ts';
 
 export { SqlCompiler } from './compiler.ts';
 
@@ -105,7 +105,12 @@ export async function compileQuery(
 
   const code = familyOf(v);
   if (code !== 'POLICY_DENIED' && v.length > 0) return deny(code, v.items, partial);
-  if (!readersAgree(input.sql, factsOf(analysis))) {
+  const reading = secondRead(input.sql, factsOf(analysis));
+  if (reading === 'recursive') {
+    v.add('RECURSIVE_CTE');
+    return deny('SQL_UNSUPPORTED', [v.items[v.length - 1]!, ...v.items.slice(0, -1)], partial);
+  }
+  if (reading === 'disagree') {
     v.add('PARSER_DISAGREEMENT');
     return deny('SQL_AMBIGUOUS', [v.items[v.length - 1]!, ...v.items.slice(0, -1)], partial);
   }

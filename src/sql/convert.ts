@@ -15,7 +15,7 @@ const COMPARISONS = new Set<string>([
   'COMPARE_EQUAL', 'COMPARE_NOTEQUAL', 'COMPARE_LESSTHAN', 'COMPARE_GREATERTHAN', 'COMPARE_LESSTHANOREQUALTO',
   'COMPARE_GREATERTHANOREQUALTO', 'COMPARE_DISTINCT_FROM', 'COMPARE_NOT_DISTINCT_FROM',
 ]);
-const OPERATORS = new Set<string>(['OPERATOR_NOT', 'OPERATOR_IS_NULL', 'OPERATOR_IS_NOT_NULL', 'COMPARE_IN', 'COMPARE_NOT_IN']);
+const OPERATORS = new Set<string>(['OPERATOR_NOT', 'OPERATOR_IS_NULL', 'OPERATOR_IS_NOT_NULL', 'COMPARE_IN', 'COMPARE_NOT_IN', 'OPERATOR_COALESCE']);
 const NULL_CONSTANT: Expr = { kind: 'constant', pos: 0, alias: '', value: { type: { id: 'NULL', type_info: null }, is_null: true } };
 /** Simple scalar types a CAST may target; nested and user types are refused. */
 const CAST_TYPES = new Set(['BOOLEAN', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'FLOAT', 'DOUBLE', 'DECIMAL', 'VARCHAR', 'DATE', 'TIMESTAMP', 'TIME', 'INTERVAL']);
@@ -42,11 +42,14 @@ const EXPRESSIONS: Record<string, ExprHandler> = {
     const schema = asString(o['schema']);
     const name = asString(o['function_name']).toLowerCase();
     if (asString(o['catalog']) !== '' || (schema !== '' && schema !== 'main')) return c.refuse('METHOD_CALL', pos);
-    expectDefault(o, 'filter', pos);
-    expectDefault(o, 'order_bys', pos);
     expectDefault(o, 'export_state', pos);
+    const orders = asObject(o['order_bys'], pos);
+    expectKeys(orders, ['type', 'orders'], pos);
+    if (orders['type'] !== 'ORDER_MODIFIER') throw new NotUnderstood('UNKNOWN_NODE', pos);
     return {
       kind: 'function', name, pos, alias: asString(o['alias']), schema: schema as '' | 'main',
+      filter: o['filter'] === null ? null : c.expr(o['filter']),
+      orderBy: asArray(orders['orders'], pos).map((x) => c.orderItem(asObject(x, pos), pos)),
       args: asArray(o['children']).map((x) => c.expr(x)),
       distinct: asBoolean(o['distinct']), isOperator: asBoolean(o['is_operator']),
     };
@@ -106,9 +109,11 @@ const EXPRESSIONS: Record<string, ExprHandler> = {
   STAR(o, c) {
     const pos = positionOf(o);
     expectKeys(o, [...EXPR_BASE, 'relation_name', 'exclude_list', 'replace_list', 'columns', 'expr', 'qualified_exclude_list', 'rename_list'], pos);
-    for (const k of ['exclude_list', 'replace_list', 'columns', 'expr', 'qualified_exclude_list', 'rename_list']) {
-      const v = o[k];
-      if (!(v === null || v === false || (Array.isArray(v) && v.length === 0))) return c.refuse('COLUMNS_EXPR', pos);
+    const set = (k: string): boolean => { const v = o[k]; return !(v === null || v === false || (Array.isArray(v) && v.length === 0)); };
+    if (set('columns') || set('expr')) return c.refuse('COLUMNS_EXPR', pos);
+    if (['exclude_list', 'replace_list', 'qualified_exclude_list', 'rename_list'].some(set)) {
+      c.violations.add('STAR', { position: pos });
+      return c.refuse('COLUMNS_EXPR', pos);
     }
     return { kind: 'star', pos, alias: asString(o['alias']), relation: asString(o['relation_name']) };
   },
@@ -283,7 +288,7 @@ class Converter {
     };
   }
 
-  private orderItem(m: JsonObject, pos: number): OrderItem {
+  orderItem(m: JsonObject, pos: number): OrderItem {
     expectKeys(m, ['type', 'null_order', 'expression'], pos);
     const direction = asString(m['type'], pos);
     const nulls = asString(m['null_order'], pos);

@@ -6,6 +6,7 @@ import type { Json, JsonObject } from './duckdb-json.ts';
 
 const base = (cls: string, type: string, alias: string): JsonObject => ({ class: cls, type, alias, query_location: 0 });
 const noOrders = (): JsonObject => ({ type: 'ORDER_MODIFIER', orders: [] });
+const emitOrder = (o: OrderItem): JsonObject => ({ type: o.direction, null_order: o.nulls, expression: emitExpr(o.expr) });
 
 type Emitters = { [K in Expr['kind']]: (e: Extract<Expr, { kind: K }>) => JsonObject };
 
@@ -17,8 +18,8 @@ const EMIT: Emitters = {
     function_name: e.name,
     schema: e.schema,
     children: e.args.map(emitExpr),
-    filter: null,
-    order_bys: noOrders(),
+    filter: e.filter ? emitExpr(e.filter) : null,
+    order_bys: e.orderBy.length > 0 ? { type: 'ORDER_MODIFIER', orders: e.orderBy.map(emitOrder) } : noOrders(),
     distinct: e.distinct,
     is_operator: e.isOperator,
     export_state: false,
@@ -74,7 +75,6 @@ function emitFrom(f: FromNode | null): JsonObject {
   }
 }
 
-const emitOrder = (o: OrderItem): JsonObject => ({ type: o.direction, null_order: o.nulls, expression: emitExpr(o.expr) });
 
 export function emitSelect(s: SelectNode): JsonObject {
   const modifiers: Json[] = [];

@@ -80,7 +80,9 @@ export function aggregate(fn: string, args: readonly Prov[]): Prov {
   return { ...CONSTANT_PROV, agg: union(c.raw, c.gen, c.agg), floor: c.floor, aggregated: true, aggFn: fn };
 }
 
-const BOUND_PRESERVING = new Set(['avg', 'mean', 'min', 'max', 'median', 'quantile_cont', 'quantile']);
+// A per-unit sum keeps the column's bounds: the outer aggregate clamps each unit's total to them, which
+// bounds every unit's contribution (the threshold profile's contribution bound).
+const BOUND_PRESERVING = new Set(['sum', 'avg', 'mean', 'min', 'max', 'median', 'quantile_cont', 'quantile']);
 const COUNTS = new Set(['count', 'count_star']);
 
 /**

@@ -27,19 +27,33 @@ export function factsOf(a: Analysis): ReaderFacts {
   return { tables: a.tables, referenced: a.referenced, starUsed: a.starUsed, names: a.names, catalogColumns };
 }
 
-/** True when the second reader agrees with DuckDB's reading (attacker-controlled `sql`). */
-export function readersAgree(sql: string, facts: ReaderFacts): boolean {
+function recursive(ast: unknown): boolean {
+  const w = (ast as { with?: { recursive?: boolean }[] | null }).with;
+  return Array.isArray(w) && w.some((x) => x.recursive === true);
+}
+
+/**
+ * The second reader's verdict on the caller's text (attacker-controlled): 'agree' when it parses and sees
+ * what DuckDB saw; 'recursive' when it sees WITH RECURSIVE (which DuckDB drops from a CTE that does not
+ * recurse, so only this reader can tell); 'disagree' otherwise.
+ */
+export function secondRead(sql: string, facts: ReaderFacts): 'agree' | 'disagree' | 'recursive' {
   let tableList: string[];
   let columnList: string[];
   try {
     const r = parser.parse(sql, { database: 'PostgreSQL' });
     const asts = Array.isArray(r.ast) ? r.ast : [r.ast];
-    if (asts.length !== 1 || (asts[0] as { type?: string }).type !== 'select') return false;
+    if (asts.some(recursive)) return 'recursive';
+    if (asts.length !== 1 || (asts[0] as { type?: string }).type !== 'select') return 'disagree';
     tableList = r.tableList;
     columnList = r.columnList;
   } catch {
-    return false;
+    return 'disagree';
   }
+  return sameReferences(tableList, columnList, facts) ? 'agree' : 'disagree';
+}
+
+function sameReferences(tableList: readonly string[], columnList: readonly string[], facts: ReaderFacts): boolean {
   // Tables: the same catalog tables; schema-less names must be CTEs DuckDB also saw.
   const tables = new Set<string>();
   for (const t of tableList) {
