@@ -1,6 +1,10 @@
 // The sandbox end to end on real DuckDB: a forked executor, the hardened read-only instance, the statement
-// guard, timeouts, crashes and restarts, and the output gate applied to real results.
+// guard, timeouts, crashes and restarts, and the output gate applied to real results. Most tests run on the
+// generated domain (test/support/domain.ts); the exact k−1 / k / k+1 boundaries run on a tiny domain whose
+// group sizes are chosen for them (fixtures/tiny-domain.ts).
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDomainHome } from '../test/support/domain.ts';
 import type { CompiledQuery } from '../src/sql/compiled.ts';
 import { FAILURES } from './failure.ts';
 import { aggregatePlan, countOf, groupKey, maskedColumn, pseudonymColumn, rawColumn, residentsPerDistrict, rowsPlan } from './fixtures/compiled-plans.ts';
@@ -8,11 +12,15 @@ import { buildTinyDomain, type TinyDomain } from './fixtures/tiny-domain.ts';
 import { Sandbox, type SandboxOptions } from './supervisor.ts';
 
 const TIMEOUT_MS = 1_000;
-let domain: TinyDomain;
+let tiny: TinyDomain;
+let generated: { domainFile: string; tmpDir: string };
+/** The sandbox over the generated domain. */
 let sandbox: Sandbox;
+/** The sandbox over the tiny domain. */
+let tinySandbox: Sandbox;
 const options = (over: Partial<SandboxOptions> = {}): SandboxOptions => ({
-  domainFile: domain.domainFile,
-  tmpDir: domain.tmpDir,
+  domainFile: generated.domainFile,
+  tmpDir: generated.tmpDir,
   pseudonymSecret: new Uint8Array(32).fill(3),
   threads: 1,
   memoryLimit: '256MB',
@@ -25,7 +33,7 @@ const options = (over: Partial<SandboxOptions> = {}): SandboxOptions => ({
 });
 const ctx = { subject: 'dev-1', queryId: 'q' };
 
-/** A cross join of the 2,030 residents with themselves, three times: billions of rows, never finishing in time. */
+/** A cross join of the 2,000 residents with themselves, three times: billions of rows, never finishing in time. */
 const HEAVY_SQL = `SELECT count(*) AS n, count(DISTINCT a.id_card) AS __dsbx_units FROM population.residents a, population.residents b, population.residents c WHERE a.name || b.name < c.name`;
 const heavy = (): CompiledQuery => aggregatePlan(HEAVY_SQL, [countOf('n')]);
 
@@ -43,19 +51,71 @@ async function failureOf(p: Promise<unknown>): Promise<{ code: string; cause: un
   throw new Error('expected a failure');
 }
 
+/** Qiqihar has 16 county-level divisions; at 2,000 residents each has more than k = 10 of them. */
+const DIVISIONS = 16;
 const districtCounts = async (): Promise<unknown[][]> => (await sandbox.execute(residentsPerDistrict(), ctx)).rows;
 
 beforeAll(async () => {
-  domain = await buildTinyDomain();
-  sandbox = await Sandbox.start(options());
+  const home = await testDomainHome(2000);
+  generated = { domainFile: path.join(home, 'domain.duckdb'), tmpDir: path.join(home, 'tmp') };
+  tiny = await buildTinyDomain();
+  [sandbox, tinySandbox] = await Promise.all([
+    Sandbox.start(options()),
+    Sandbox.start(options({ domainFile: tiny.domainFile, tmpDir: tiny.tmpDir })),
+  ]);
 });
 afterAll(async () => {
-  await sandbox?.close();
+  await Promise.all([sandbox?.close(), tinySandbox?.close()]);
 });
 
-describe('aggregate releases on real data', () => {
+describe('aggregate releases on the generated domain', () => {
+  const perTable: { name: string; sql: string }[] = [
+    { name: 'population.residents', sql: `SELECT district AS g, count(*) AS n, count(DISTINCT id_card) AS __dsbx_units FROM population.residents GROUP BY 1` },
+    { name: 'social_security.insured', sql: `SELECT insurance_type AS g, count(*) AS n, count(DISTINCT id_card) AS __dsbx_units FROM social_security.insured GROUP BY 1` },
+    { name: 'health.medical_claims', sql: `SELECT hospital_level AS g, count(*) AS n, count(DISTINCT id_card) AS __dsbx_units FROM health.medical_claims GROUP BY 1` },
+    { name: 'utilities.heating_bills', sql: `SELECT season AS g, count(*) AS n, count(DISTINCT id_card) AS __dsbx_units FROM utilities.heating_bills GROUP BY 1` },
+    { name: 'utilities.power_usage', sql: `SELECT district AS g, count(*) AS n, count(DISTINCT id_card) AS __dsbx_units FROM utilities.power_usage GROUP BY 1` },
+    { name: 'transit.card_trips', sql: `SELECT card_type AS g, count(*) AS n, count(DISTINCT card_no) AS __dsbx_units FROM transit.card_trips GROUP BY 1` },
+    { name: 'market.enterprises', sql: `SELECT industry AS g, count(*) AS n, count(DISTINCT credit_code) AS __dsbx_units FROM market.enterprises GROUP BY 1` },
+  ];
+
+  it.each(perTable)('reads $name through the gate, counts rounded to the base', async ({ sql }) => {
+    const res = await sandbox.execute(aggregatePlan(sql, [groupKey('g'), countOf('n')]), ctx);
+    expect(res.rows.length + res.disclosure.suppressedGroups).toBeGreaterThan(0);
+    for (const [, n] of res.rows) expect(Number(n) % 5).toBe(0);
+  });
+
+  it('releases every division of the register', async () => {
+    expect((await districtCounts()).length).toBe(DIVISIONS);
+  });
+
+  it('makes DECIMAL, HUGEINT, DOUBLE, BOOLEAN, DATE and TIMESTAMP results JSON-safe', async () => {
+    const plan = aggregatePlan(
+      `SELECT paid AS p, sum(amount_due) AS due, avg(area_m2) AS area, sum(1) AS ones, min(paid_on) AS first_paid, count(*) AS n, count(DISTINCT id_card) AS __dsbx_units FROM utilities.heating_bills GROUP BY 1`,
+      [groupKey('p'), countOf('due', false), countOf('area', false), countOf('ones', false), countOf('first_paid', false), countOf('n')],
+      { k: 1 },
+    );
+    const res = await sandbox.execute(plan, ctx);
+    expect(res.columns.map((c) => c.type)).toEqual(['BOOLEAN', 'DECIMAL(38,2)', 'DOUBLE', 'HUGEINT', 'DATE', 'BIGINT']);
+    const paid = res.rows.find((r) => r[0] === true);
+    expect(paid).toBeDefined();
+    const [, due, area, ones, firstPaid] = paid ?? [];
+    expect(typeof due).toBe('number');
+    expect(typeof area).toBe('number');
+    expect(Number.isInteger(ones)).toBe(true);
+    expect(firstPaid).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const trips = await sandbox.execute(
+      aggregatePlan(`SELECT date_trunc('month', boarded_at)::TIMESTAMP AS m, count(*) AS n, count(DISTINCT card_no) AS __dsbx_units FROM transit.card_trips GROUP BY 1`, [groupKey('m'), countOf('n')]),
+      ctx,
+    );
+    expect(trips.rows[0]?.[0]).toMatch(/^\d{4}-\d{2}-01 00:00:00$/);
+    expect(JSON.parse(JSON.stringify(res.rows))).toEqual(res.rows);
+  });
+});
+
+describe('aggregate releases at the threshold (tiny domain)', () => {
   it('releases the districts of 10 and 11 people, rounded, and suppresses the one of 9', async () => {
-    const res = await sandbox.execute(residentsPerDistrict({ k: 10, rounding: 5 }), ctx);
+    const res = await tinySandbox.execute(residentsPerDistrict({ k: 10, rounding: 5 }), ctx);
     const rows = new Map(res.rows.map((r) => [r[0], r[1]]));
     expect(rows.get('建华区')).toBe(10); // 11 people → rounded to 10
     expect(rows.get('铁锋区')).toBe(10);
@@ -71,7 +131,7 @@ describe('aggregate releases on real data', () => {
       `SELECT count(*) AS n, count(DISTINCT id_card) AS __dsbx_units FROM population.residents WHERE district = '昂昂溪区'`,
       [countOf('n')],
     );
-    const res = await sandbox.execute(plan, ctx);
+    const res = await tinySandbox.execute(plan, ctx);
     expect(res.rows).toEqual([]);
   });
 
@@ -83,21 +143,9 @@ describe('aggregate releases on real data', () => {
     );
     for (let i = 0; i < 3; i++) expect((await sandbox.execute(plan, ctx)).rows.length).toBeGreaterThan(0);
   });
-
-  it('makes DECIMAL, HUGEINT and DATE results JSON-safe', async () => {
-    const plan = aggregatePlan(
-      `SELECT sum(monthly_base) AS total, sum(1) AS ones, count(*) AS n, count(DISTINCT id_card) AS __dsbx_units FROM social_security.insured`,
-      [countOf('total', false), countOf('ones', false), countOf('n', false)],
-    );
-    const res = await sandbox.execute(plan, ctx);
-    expect(res.columns.map((c) => c.type)).toEqual(['DECIMAL(38,2)', 'HUGEINT', 'BIGINT']);
-    const [total, ones, n] = res.rows[0] ?? [];
-    expect(typeof total).toBe('number');
-    expect([ones, n]).toEqual([2030, 2030]);
-  });
 });
 
-describe('row releases on real data', () => {
+describe('row releases', () => {
   const plan = rowsPlan(
     `SELECT district, gender, birth_date, registered_on, id_card AS person, id_card, name, phone, address FROM population.residents WHERE district <> '龙沙区'`,
     [
@@ -114,8 +162,8 @@ describe('row releases on real data', () => {
     { k: 5 },
   );
 
-  it('masks, pseudonymizes and suppresses the class of 4', async () => {
-    const res = await sandbox.execute(plan, ctx);
+  it('masks, pseudonymizes and suppresses the class of 4 (tiny domain)', async () => {
+    const res = await tinySandbox.execute(plan, ctx);
     expect(res.disclosure).toMatchObject({ suppressedRows: 4, kAnonymity: 5, rowCount: 26, truncated: false });
     for (const [district, , birth, registered, person, idCard, name, phone, address] of res.rows) {
       expect(birth).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -129,9 +177,9 @@ describe('row releases on real data', () => {
   });
 
   it('gives the same pseudonyms to one license and different ones to another', async () => {
-    const a = (await sandbox.execute(plan, ctx)).rows.map((r) => r[4]);
-    const again = (await sandbox.execute(plan, ctx)).rows.map((r) => r[4]);
-    const b = (await sandbox.execute(plan, { subject: 'dev-2', queryId: 'q' })).rows.map((r) => r[4]);
+    const a = (await tinySandbox.execute(plan, ctx)).rows.map((r) => r[4]);
+    const again = (await tinySandbox.execute(plan, ctx)).rows.map((r) => r[4]);
+    const b = (await tinySandbox.execute(plan, { subject: 'dev-2', queryId: 'q' })).rows.map((r) => r[4]);
     expect(again).toEqual(a);
     expect(b.filter((p, i) => p === a[i])).toEqual([]);
   });
@@ -140,6 +188,24 @@ describe('row releases on real data', () => {
     const capped = rowsPlan(`SELECT district FROM population.residents`, [rawColumn('district')], { rowCap: 100 });
     const res = await sandbox.execute(capped, ctx);
     expect(res.disclosure).toMatchObject({ truncated: true, rowCount: 100 });
+  });
+
+  it('masks the generated register: addresses cut to the division, nothing else kept', async () => {
+    const plan = rowsPlan(
+      `SELECT district, id_card, name, phone, address FROM population.residents`,
+      [rawColumn('district', 'L2', true), maskedColumn('id_card', 'id_card'), maskedColumn('name', 'name'), maskedColumn('phone', 'phone'), maskedColumn('address', 'address')],
+      { k: 5 },
+    );
+    const res = await sandbox.execute(plan, ctx);
+    expect(res.rows.length).toBeGreaterThan(1000);
+    for (const [district, idCard, name, phone, address] of res.rows) {
+      expect(idCard).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+      expect(name).toMatch(/^\p{Script=Han}{1,2}\*+$/u);
+      // Children have no phone of their own in the register: null stays null.
+      if (phone !== null) expect(phone).toMatch(/^1\d{2}\*{4}\d{4}$/);
+      expect(address).toBe(`${String(district)}***`);
+    }
+    expect(res.rows.some((r) => r[3] !== null)).toBe(true);
   });
 });
 
@@ -216,7 +282,7 @@ describe('engine escapes fed to the executor directly', () => {
   });
 
   it('still answers, with its configuration intact, after all of them', async () => {
-    expect((await districtCounts()).length).toBe(3);
+    expect((await districtCounts()).length).toBe(DIVISIONS);
     // A write would need the instance to be writable: it is not, so the escape file cannot exist.
     const { existsSync } = await import('node:fs');
     expect(existsSync('/tmp/dsbx-escape.csv')).toBe(false);
@@ -229,7 +295,7 @@ describe('resource limits', () => {
     const started = performance.now();
     expect(await failureOf(sandbox.execute(heavy(), ctx))).toEqual({ code: 'QUERY_TIMEOUT', cause: 'timeout' });
     expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 1_000);
-    expect((await districtCounts()).length).toBe(3);
+    expect((await districtCounts()).length).toBe(DIVISIONS);
   });
 
   it('refuses with RATE_LIMITED beyond the queue bound and serves the rest', async () => {
@@ -238,7 +304,7 @@ describe('resource limits', () => {
     expect(sandbox.stats()).toMatchObject({ inFlight: 2, queued: 2 });
     expect(await failureOf(sandbox.execute(residentsPerDistrict(), ctx))).toEqual({ code: 'RATE_LIMITED', cause: 'queue_full' });
     for (const r of running) expect((await failureOf(r)).code).toBe('QUERY_TIMEOUT');
-    for (const q of queued) expect((await q).rows.length).toBe(3);
+    for (const q of queued) expect((await q).rows.length).toBe(DIVISIONS);
   });
 
   it('fails the in-flight query with a code when the executor is killed, restarts it and answers the next one', async () => {
@@ -248,7 +314,7 @@ describe('resource limits', () => {
     await new Promise((r) => setTimeout(r, 200));
     process.kill(pid as number, 'SIGKILL');
     expect(await failureOf(inFlight)).toEqual({ code: 'INTERNAL', cause: 'executor_crashed' });
-    expect((await districtCounts()).length).toBe(3);
+    expect((await districtCounts()).length).toBe(DIVISIONS);
     expect(sandbox.stats().restarts).toBe(before + 1);
     expect(sandbox.executorPid()).not.toBe(pid);
   });
@@ -262,7 +328,7 @@ describe('resource limits', () => {
     const started = performance.now();
     expect(await failureOf(inFlight)).toEqual({ code: 'QUERY_TIMEOUT', cause: 'timeout' });
     expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 1_000);
-    expect((await districtCounts()).length).toBe(3);
+    expect((await districtCounts()).length).toBe(DIVISIONS);
     expect(sandbox.stats().restarts).toBe(before + 1);
   });
 
@@ -274,7 +340,7 @@ describe('resource limits', () => {
         [groupKey('pair'), countOf('n')],
       );
       expect(await failureOf(small.execute(plan, ctx))).toEqual({ code: 'RESOURCE_LIMIT', cause: 'out_of_memory' });
-      expect((await small.execute(residentsPerDistrict(), ctx)).rows.length).toBe(3);
+      expect((await small.execute(residentsPerDistrict(), ctx)).rows.length).toBe(DIVISIONS);
     } finally {
       await small.close();
     }

@@ -3,6 +3,7 @@
 // 6+4 rule for ID numbers) treats as non-identifying, and replaces the rest with `*`. Values that do not
 // have the expected shape are masked entirely: a malformed value is not a reason to reveal it.
 import type { MaskMethod } from '../../src/catalog/schema.ts';
+import { QIQIHAR_DIVISIONS } from '../../src/domain/divisions.ts';
 
 const stars = (n: number): string => '*'.repeat(Math.max(n, 0));
 
@@ -33,13 +34,24 @@ export const maskName = (v: string): string => {
   return chars.slice(0, surname).join('') + stars(chars.length - surname);
 };
 
-// City, then the county-level division (区, 县, 旗, or a county-level 市); a province in front is dropped.
-const ADDRESS = /^(?:[^省]{2,8}省)?([^省市]{2,8}市)([^市区县旗]{1,10}?(?:区|县|旗|市))/u;
+// The county-level divisions an address may be cut to, longest first (梅里斯达斡尔族区 before any prefix of it).
+// Only known names are kept: a generic "ends in 区/县" rule would keep a residential compound (…小区).
+const DIVISION_NAMES = QIQIHAR_DIVISIONS.map((d) => d.name).sort((a, b) => b.length - a.length);
 
-/** 黑龙江省齐齐哈尔市龙沙区明月路12号 → 齐齐哈尔市龙沙区***: cut to the district. */
+/**
+ * 黑龙江省齐齐哈尔市龙沙区明月路12号 → 齐齐哈尔市龙沙区***, 铁锋区南浦路234号 → 铁锋区***: cut to the district.
+ * A province in front is dropped; an address in no known division is hidden whole.
+ */
 export const maskAddress = (v: string): string => {
-  const m = ADDRESS.exec(v.trim());
-  return m ? `${m[1]}${m[2]}***` : '***';
+  const rest = v.trim().replace(/^[^省]{2,7}省/u, '');
+  const city = /^[^市]{2,6}市/u.exec(rest)?.[0];
+  // 讷河市 is itself a county-level city: try with the prefecture city taken off first, then without.
+  const candidates: [string, string][] = city ? [[city, rest.slice(city.length)], ['', rest]] : [['', rest]];
+  for (const [prefix, tail] of candidates) {
+    const division = DIVISION_NAMES.find((n) => tail.startsWith(n));
+    if (division !== undefined) return `${prefix}${division}***`;
+  }
+  return '***';
 };
 
 /** Transit card numbers keep only the last 4 characters. */

@@ -143,6 +143,8 @@ describe('row releases', () => {
     { name: 'addresses are cut to the district', method: 'address' as const, value: '黑龙江省齐齐哈尔市龙沙区明月路12号3单元', out: '齐齐哈尔市龙沙区***' },
     { name: 'county-level cities are districts too', method: 'address' as const, value: '齐齐哈尔市讷河市通江街道5号', out: '齐齐哈尔市讷河市***' },
     { name: 'unrecognised addresses are hidden whole', method: 'address' as const, value: '某地某路1号', out: '***' },
+    { name: 'addresses starting at the district keep only it', method: 'address' as const, value: '梅里斯达斡尔族区梅里斯大街8号', out: '梅里斯达斡尔族区***' },
+    { name: 'a residential compound is not a district', method: 'address' as const, value: '讷河市绿洲小区7栋2单元703室', out: '讷河市***' },
     { name: 'card numbers keep the last 4', method: 'card_no' as const, value: '3102000012345678', out: '************5678' },
     { name: 'short ID-like values are hidden whole', method: 'id_card' as const, value: '2302021', out: '*******' },
   ])('masks: $name', ({ method, value, out }) => {
