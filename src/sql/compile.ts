@@ -12,7 +12,7 @@ import { Analyser, type Analysis, type ReleaseOutput } from './analyse.ts';
 import type { CompiledQuery, InputColumn, Mode, OutputColumn, Protection, Transform, Usage } from './compiled.ts';
 import type { SqlCompiler } from './compiler.ts';
 import { emitDocument } from './emit.ts';
-import { fingerprint } from './fingerprint.ts';
+import { fingerprint, foldIdentifiers } from './fingerprint.ts';
 import { parseSql } from './parse.ts';
 import { checkPlan } from './plan-check.ts';
 import { allSources, levelOf, type Prov } from './provenance.ts';
@@ -94,7 +94,7 @@ export async function compileQuery(
   if (input.mode === 'aggregate' && personal && !helper) v.add('UNIT_NOT_CARRIED');
 
   const rewritten = v.length === 0 ? rewriteQuery(analysis, { mode: input.mode, rowCap: policy.profiles.rows.rowCap, helper }) : null;
-  const [normalizedSql, sql] = await compiler.deserialize(rewritten ? [emitDocument(parsed.query), emitDocument(rewritten)] : [emitDocument(parsed.query)]);
+  const [normalizedSql, sql] = await compiler.deserialize(rewritten ? [foldIdentifiers(emitDocument(parsed.query)), emitDocument(rewritten)] : [foldIdentifiers(emitDocument(parsed.query))]);
   const datasets = [...analysis.datasets].sort();
   const inputs = inputsOf(analysis);
   const partial = {
