@@ -100,3 +100,6 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
     },
   };
 }
+
+/** One-off verification; a service should hold one verifier (createTokenVerifier) instead. */
+export const verifyToken = (token: string, opts: TokenVerifierOptions): Promise<Principal> => createTokenVerifier(opts).verify(token);
