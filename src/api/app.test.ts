@@ -25,6 +25,31 @@ const probeRoutes: RouteModule = (routes) => {
   routes.add(
     {
       method: 'get',
+      path: '/v1/probe/list',
+      operationId: 'probeList',
+      summary: 'query string',
+      tags: ['probe'],
+      access: 'authenticated',
+      query: type({ 'limit?': /^[1-9][0-9]{0,2}$/, '+': 'reject' }),
+      response: { description: 'the limit', schema: type({ limit: 'string' }) },
+    },
+    (_c, { query }) => ({ limit: query.limit ?? 'none' }),
+  );
+  routes.add(
+    {
+      method: 'get',
+      path: '/v1/probe/csv',
+      operationId: 'probeCsv',
+      summary: 'raw body',
+      tags: ['probe'],
+      access: 'public',
+      response: { description: 'a CSV', contentType: 'text/csv' },
+    },
+    (c) => c.body('a,b\n1,2\n', 200, { 'content-type': 'text/csv' }),
+  );
+  routes.add(
+    {
+      method: 'get',
       path: '/v1/probe/fail',
       operationId: 'probeFail',
       summary: 'throws',
@@ -134,6 +159,26 @@ describe('when the request body is bad', () => {
     } as RequestInit);
     expect(res.status).toBe(413);
     expect(await codeOf(res)).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('when the query string is bad', () => {
+  it('passes a valid query to the handler (the baseline)', async () => {
+    expect(await (await t.request('/v1/probe/list?limit=20', { token: developer })).json()).toEqual({ limit: '20' });
+  });
+
+  it.each(['?limit=0', '?limit=abc', '?limit=1&limit=2', '?offset=3'])('answers 400 BAD_REQUEST for %s', async (qs) => {
+    const res = await t.request(`/v1/probe/list${qs}`, { token: developer });
+    expect(res.status).toBe(400);
+    expect(await codeOf(res)).toBe('BAD_REQUEST');
+  });
+});
+
+describe('a route declaring a non-JSON response', () => {
+  it('sends the body its handler built', async () => {
+    const res = await t.request('/v1/probe/csv');
+    expect(res.headers.get('content-type')).toBe('text/csv');
+    expect(await res.text()).toBe('a,b\n1,2\n');
   });
 });
 
