@@ -7,11 +7,19 @@ import { QIQIHAR_DIVISIONS } from '../../src/domain/divisions.ts';
 
 const stars = (n: number): string => '*'.repeat(Math.max(n, 0));
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Keep the first `head` and last `tail` characters, star the middle; all stars if too short to hide anything. */
-const keepEnds = (chars: readonly string[], head: number, tail: number, minHidden: number): string =>
-  chars.length < head + tail + minHidden
-    ? stars(chars.length)
-    : chars.slice(0, head).join('') + stars(chars.length - head - tail) + chars.slice(chars.length - tail).join('');
+const keepEnds = (v: string, head: number, tail: number, minHidden: number): string => {
+  // Slicing UTF-16 is exact when there are no surrogate pairs (IDs and phone numbers never have any).
+  if (SURROGATE.test(v)) {
+    const chars = [...v];
+    return chars.length < head + tail + minHidden
+      ? stars(chars.length)
+      : chars.slice(0, head).join('') + stars(chars.length - head - tail) + chars.slice(chars.length - tail).join('');
+  }
+  return v.length < head + tail + minHidden ? stars(v.length) : v.slice(0, head) + stars(v.length - head - tail) + v.slice(v.length - tail);
+};
 
 // Two-character surnames that would otherwise be cut in half (and so left half-identifying the family).
 const COMPOUND_SURNAMES = new Set([
@@ -21,10 +29,10 @@ const COMPOUND_SURNAMES = new Set([
 ]);
 
 /** 230202199001011234 → 230202********1234 (area code and check digits stay, the birth date does not). */
-export const maskIdCard = (v: string): string => keepEnds([...v], 6, 4, 4);
+export const maskIdCard = (v: string): string => keepEnds(v, 6, 4, 4);
 
 /** 13812345678 → 138****5678. */
-export const maskPhone = (v: string): string => keepEnds([...v], 3, 4, 3);
+export const maskPhone = (v: string): string => keepEnds(v, 3, 4, 3);
 
 /** 张三丰 → 张**, 欧阳修 → 欧阳*; a one-character value is starred whole. */
 export const maskName = (v: string): string => {
@@ -36,22 +44,21 @@ export const maskName = (v: string): string => {
 
 // The county-level divisions an address may be cut to, longest first (梅里斯达斡尔族区 before any prefix of it).
 // Only known names are kept: a generic "ends in 区/县" rule would keep a residential compound (…小区).
-const DIVISION_NAMES = QIQIHAR_DIVISIONS.map((d) => d.name).sort((a, b) => b.length - a.length);
+const DIVISIONS = QIQIHAR_DIVISIONS.map((d) => d.name)
+  .sort((a, b) => b.length - a.length)
+  .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  .join('|');
+// A province in front is skipped; a prefecture city (…市) is kept only when a division follows it, since
+// 讷河市 is itself a county-level city.
+const ADDRESS = new RegExp(`^(?:[^省]{2,7}省)?((?:[^省市]{2,6}市)(?=${DIVISIONS}))?(${DIVISIONS})`, 'u');
 
 /**
  * 黑龙江省齐齐哈尔市龙沙区明月路12号 → 齐齐哈尔市龙沙区***, 铁锋区南浦路234号 → 铁锋区***: cut to the district.
- * A province in front is dropped; an address in no known division is hidden whole.
+ * An address in no known division is hidden whole.
  */
 export const maskAddress = (v: string): string => {
-  const rest = v.trim().replace(/^[^省]{2,7}省/u, '');
-  const city = /^[^市]{2,6}市/u.exec(rest)?.[0];
-  // 讷河市 is itself a county-level city: try with the prefecture city taken off first, then without.
-  const candidates: [string, string][] = city ? [[city, rest.slice(city.length)], ['', rest]] : [['', rest]];
-  for (const [prefix, tail] of candidates) {
-    const division = DIVISION_NAMES.find((n) => tail.startsWith(n));
-    if (division !== undefined) return `${prefix}${division}***`;
-  }
-  return '***';
+  const m = ADDRESS.exec(v.trim());
+  return m ? `${m[1] ?? ''}${m[2]}***` : '***';
 };
 
 /** Transit card numbers keep only the last 4 characters. */

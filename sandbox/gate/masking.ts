@@ -9,10 +9,13 @@ export const maskingStep: GateStep = (release) => {
     if (c.protection?.kind === 'masked') targets.push({ index, mask: MASKS[c.protection.method as MaskMethod] });
   });
   if (targets.length === 0) return release;
-  for (const row of release.rows) {
-    for (const { index, mask } of targets) {
-      const v: GateValue = row[index] ?? null;
-      row[index] = v === null ? null : mask(String(v));
+  // Column by column: one mask function per loop stays monomorphic, which is what makes a million rows fast.
+  const rows = release.rows;
+  for (const { index, mask } of targets) {
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] as GateValue[];
+      const v = row[index];
+      row[index] = v === null || v === undefined ? null : mask(typeof v === 'string' ? v : String(v));
     }
   }
   return { ...release, columns: release.columns.map((c, i) => (targets.some((t) => t.index === i) ? { ...c, type: 'VARCHAR' } : c)) };

@@ -1,0 +1,137 @@
+// Benchmark of the sandbox: (1) the latency the executor process adds over a direct in-process DuckDB call
+// for a small aggregate (p50, p90), with the executor's per-query steps (fresh connection + macros +
+// statement guard) also timed in-process to show where the difference goes; (2) the output gate's
+// throughput on a 1,000,000-row release, for a row release (four masks, a pseudonym, k-anonymity) and for
+// an aggregate release (threshold + rounding over a million groups).
+// Usage: npx tsx bench/sandbox.ts [--scale N | --domain FILE] [--iterations N] [--rows N]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { loadConfig } from '../src/config.ts';
+import { converterFor } from '../sandbox/executor/duckdb-values.ts';
+import { openHardenedDomain } from '../sandbox/executor/hardened-instance.ts';
+import { guardStatement } from '../sandbox/executor/statement-guard.ts';
+import { aggregatePlan, countOf, groupKey, maskedColumn, pseudonymColumn, rawColumn, residentsPerDistrict, rowsPlan } from '../sandbox/fixtures/compiled-plans.ts';
+import { runOutputGate } from '../sandbox/gate/output-gate.ts';
+import { pseudonymKey } from '../sandbox/gate/pseudonym.ts';
+import type { GateValue, RawResult } from '../sandbox/gate/types.ts';
+import { SANDBOX_MACROS } from '../sandbox/macros.ts';
+import { Sandbox } from '../sandbox/supervisor.ts';
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} expects a positive integer`);
+  return v;
+}
+
+const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+async function timeEach(n: number, f: () => Promise<unknown>): Promise<{ p50: number; p90: number }> {
+  for (let i = 0; i < Math.min(20, n); i++) await f(); // warm-up
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f();
+    xs.push(performance.now() - t);
+  }
+  return { p50: percentile(xs, 50), p90: percentile(xs, 90) };
+}
+const ms = (x: number): string => `${x.toFixed(2)} ms`;
+
+const scale = flag('scale', 100_000);
+const iterations = flag('iterations', 300);
+const releaseRows = flag('rows', 1_000_000);
+const config = loadConfig();
+console.log(`sandbox benchmark: ${process.argv.includes('--domain') ? 'given domain' : `${scale.toLocaleString('en')} residents`}, ${iterations} iterations, ${os.cpus().length} cores, node ${process.version}`);
+
+// ---- (1) latency -------------------------------------------------------------------------------------
+// An existing domain file (read-only) or a generated one, cached like the tests' domains.
+const domainArg = process.argv.indexOf('--domain');
+const home = domainArg >= 0
+  ? fs.mkdtempSync(path.join(os.tmpdir(), 'dsbx-bench-sandbox-'))
+  : await (await import('../test/support/domain.ts')).testDomainHome(scale);
+const domainFile = domainArg >= 0 ? path.resolve(String(process.argv[domainArg + 1])) : path.join(home, 'domain.duckdb');
+const tmpDir = path.join(home, 'tmp');
+const plan = residentsPerDistrict();
+const hardening = { domainFile, tmpDir, threads: config.sandbox.threads, memoryLimit: config.sandbox.memoryLimit, tempDirectorySize: config.sandbox.tempDirectorySize };
+
+const direct = await DuckDBInstance.create(domainFile, { access_mode: 'READ_ONLY', threads: String(config.sandbox.threads) });
+const directConn = await direct.connect();
+const baseline = await timeEach(iterations, () => directConn.runAndReadAll(plan.sql));
+directConn.closeSync();
+direct.closeSync();
+
+const hardened = await openHardenedDomain(hardening);
+const perQuerySteps = await timeEach(iterations, async () => {
+  const conn = await hardened.instance.connect();
+  for (const m of SANDBOX_MACROS) await conn.run(m);
+  await guardStatement(conn, plan.sql, hardened.domain);
+  await conn.runAndReadAll(plan.sql);
+  conn.closeSync();
+});
+hardened.instance.closeSync();
+
+const sandbox = await Sandbox.start({ ...hardening, pseudonymSecret: new Uint8Array(32).fill(1), ...config.sandbox });
+const ctx = { subject: 'bench', queryId: 'q' };
+const viaSandbox = await timeEach(iterations, () => sandbox.execute(plan, ctx));
+await sandbox.close();
+
+console.log('\n(1) small aggregate: residents per district, with the hidden distinct-unit count');
+console.log(`  baseline   direct in-process DuckDB, one connection          p50 ${ms(baseline.p50)}  p90 ${ms(baseline.p90)}`);
+console.log(`  in-process + executor steps (connection, macros, guard)    p50 ${ms(perQuerySteps.p50)}  p90 ${ms(perQuerySteps.p90)}`);
+console.log(`  sandbox    Sandbox.execute (IPC, executor, gate)            p50 ${ms(viaSandbox.p50)}  p90 ${ms(viaSandbox.p90)}`);
+console.log(`  added latency of the sandbox over the baseline (p50)        ${ms(viaSandbox.p50 - baseline.p50)}`);
+
+// ---- (2) gate throughput -----------------------------------------------------------------------------
+// A million synthetic rows shaped like the register, read from DuckDB with the executor's converters.
+const mem = await DuckDBInstance.create(':memory:', { threads: String(config.sandbox.threads) });
+const conn = await mem.connect();
+async function readAll(sql: string): Promise<RawResult> {
+  const result = await conn.stream(sql);
+  const types = result.columnTypes();
+  const converters = types.map(converterFor);
+  const rows: GateValue[][] = [];
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (chunk === null || chunk.rowCount === 0) break;
+    const cols = converters.map((c, i) => chunk.getColumnValues(i).map(c));
+    for (let r = 0; r < chunk.rowCount; r++) rows.push(cols.map((col) => col[r] ?? null));
+  }
+  return { columns: result.columnNames().map((name, i) => ({ name, type: String(types[i]) })), rows, moreRowsThanRead: false };
+}
+const rowsSql = `SELECT
+    (['龙沙区','建华区','铁锋区','昂昂溪区','富拉尔基区','碾子山区','梅里斯达斡尔族区','龙江县'])[1 + i % 8] AS district,
+    CASE WHEN i % 2 = 0 THEN '男' ELSE '女' END AS gender,
+    '230202' || (19500101 + i % 500000)::VARCHAR || lpad((i % 10000)::VARCHAR, 4, '0') AS person,
+    '230202' || (19500101 + i % 500000)::VARCHAR || lpad((i % 10000)::VARCHAR, 4, '0') AS id_card,
+    (['张','李','王','欧阳','赵'])[1 + i % 5] || '小明' AS name,
+    '138' || lpad((i % 100000000)::VARCHAR, 8, '0') AS phone,
+    '黑龙江省齐齐哈尔市' || (['龙沙区','建华区','铁锋区','讷河市'])[1 + i % 4] || '卜奎大街' || (i % 500)::VARCHAR || '号' AS address
+  FROM range(${releaseRows}) t(i)`;
+const rowsRaw = await readAll(rowsSql);
+const rowsCompiled = rowsPlan(
+  'bench',
+  [rawColumn('district', 'L2', true), rawColumn('gender', 'L2', true), pseudonymColumn('person'), maskedColumn('id_card', 'id_card'), maskedColumn('name', 'name'), maskedColumn('phone', 'phone'), maskedColumn('address', 'address')],
+  { k: 5, rowCap: releaseRows },
+);
+const key = pseudonymKey(new Uint8Array(32).fill(1), 'bench');
+let t = performance.now();
+const rowsOut = runOutputGate(rowsRaw, rowsCompiled, { pseudonymKey: key });
+const rowsSeconds = (performance.now() - t) / 1000;
+
+const aggRaw = await readAll(`SELECT i AS g, (i % 40)::BIGINT AS n, (i % 40)::BIGINT AS __dsbx_units FROM range(${releaseRows}) t(i)`);
+const aggCompiled = aggregatePlan('bench', [groupKey('g'), countOf('n')], { rowCap: releaseRows });
+t = performance.now();
+const aggOut = runOutputGate(aggRaw, aggCompiled, { pseudonymKey: key });
+const aggSeconds = (performance.now() - t) / 1000;
+conn.closeSync();
+mem.closeSync();
+
+const perSecond = (n: number, s: number): string => `${Math.round(n / s).toLocaleString('en')} rows/s`;
+console.log(`\n(2) output gate on a ${releaseRows.toLocaleString('en')}-row release (in the executor's process, after reading)`);
+console.log(`  row release (4 masks, pseudonym, k-anonymity k=5 over 2 QIs): ${rowsSeconds.toFixed(2)} s  ${perSecond(releaseRows, rowsSeconds)}  (${rowsOut.disclosure.rowCount.toLocaleString('en')} released)`);
+console.log(`  aggregate release (threshold k=10, rounding to 5):           ${aggSeconds.toFixed(2)} s  ${perSecond(releaseRows, aggSeconds)}  (${aggOut.disclosure.rowCount.toLocaleString('en')} released, ${aggOut.disclosure.suppressedGroups.toLocaleString('en')} suppressed)`);
