@@ -109,9 +109,13 @@ class EmbeddedLineageStore implements LineageStore {
     const walk = new ChainWalk(new Set(checkpoints.map((c) => c.count)));
 
     const segments = await listSegments(this.dir);
+    // The next segment is read while this one is checked and indexed.
+    let ahead = segments[0] ? fs.readFile(segments[0].path) : undefined;
     for (const [i, segment] of segments.entries()) {
       const last = i === segments.length - 1;
-      const buf = await fs.readFile(segment.path);
+      const buf = await ahead!;
+      const following = segments[i + 1];
+      ahead = following ? fs.readFile(following.path) : undefined;
       let size = buf.length;
       let records = 0;
       for (const line of segmentLines(buf)) {

@@ -32,8 +32,12 @@ export async function verifyLineage({ dir, publicJwk, snapshot }: VerifyOptions)
   const walk = new ChainWalk(new Set(checkpoints.map((c) => c.count)));
 
   const segments = snapshot?.segments ?? (await listSegments(dir)).map((s) => ({ path: s.path, size: undefined }));
-  for (const [i, segment] of segments.entries()) {
-    const buf = await readPrefix(segment.path, segment.size);
+  // The next segment is read while this one is hashed: the walk is CPU, the read is the thread pool's.
+  let ahead = segments[0] ? readPrefix(segments[0].path, segments[0].size) : undefined;
+  for (let i = 0; i < segments.length; i++) {
+    const buf = await ahead!;
+    const following = segments[i + 1];
+    ahead = following ? readPrefix(following.path, following.size) : undefined;
     for (const line of segmentLines(buf)) {
       if (line.complete) {
         walk.next(line.bytes);
