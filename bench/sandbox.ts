@@ -75,9 +75,28 @@ const perQuerySteps = await timeEach(iterations, async () => {
 });
 hardened.instance.closeSync();
 
-const sandbox = await Sandbox.start({ ...hardening, pseudonymSecret: new Uint8Array(32).fill(1), ...config.sandbox });
+const sandbox = await Sandbox.start({ ...hardening, pseudonymSecret: new Uint8Array(32).fill(1), ...config.sandbox, timeoutMs: 120_000 });
 const ctx = { subject: 'bench', queryId: 'q' };
 const viaSandbox = await timeEach(iterations, () => sandbox.execute(plan, ctx));
+
+// End to end: every transit trip released as rows (pseudonymized card, masked card, k-anonymity), through
+// the executor process and back over IPC, against reading the same rows directly in-process.
+const tripsSql = `SELECT card_type, line, card_no AS holder, card_no FROM transit.card_trips`;
+const directAgain = await DuckDBInstance.create(domainFile, { access_mode: 'READ_ONLY', threads: String(config.sandbox.threads) });
+const directTrips = await directAgain.connect();
+let t0 = performance.now();
+const tripRows = (await directTrips.runAndReadAll(tripsSql)).getRowsJson().length;
+const directTripsSeconds = (performance.now() - t0) / 1000;
+directTrips.closeSync();
+directAgain.closeSync();
+const tripsPlan = rowsPlan(
+  tripsSql,
+  [rawColumn('card_type', 'L2', true), rawColumn('line', 'L1', true), pseudonymColumn('holder'), maskedColumn('card_no', 'card_no')],
+  { k: 5, rowCap: tripRows },
+);
+t0 = performance.now();
+const tripsOut = await sandbox.execute(tripsPlan, ctx);
+const sandboxTripsSeconds = (performance.now() - t0) / 1000;
 await sandbox.close();
 
 console.log('\n(1) small aggregate: residents per district, with the hidden distinct-unit count');
@@ -85,6 +104,9 @@ console.log(`  baseline   direct in-process DuckDB, one connection          p50 
 console.log(`  in-process + executor steps (connection, macros, guard)    p50 ${ms(perQuerySteps.p50)}  p90 ${ms(perQuerySteps.p90)}`);
 console.log(`  sandbox    Sandbox.execute (IPC, executor, gate)            p50 ${ms(viaSandbox.p50)}  p90 ${ms(viaSandbox.p90)}`);
 console.log(`  added latency of the sandbox over the baseline (p50)        ${ms(viaSandbox.p50 - baseline.p50)}`);
+console.log(`\n    row release of all ${tripRows.toLocaleString('en')} transit trips, end to end`);
+console.log(`  baseline   direct in-process read                           ${directTripsSeconds.toFixed(2)} s  ${Math.round(tripRows / directTripsSeconds).toLocaleString('en')} rows/s`);
+console.log(`  sandbox    executor read + gate + IPC                       ${sandboxTripsSeconds.toFixed(2)} s  ${Math.round(tripRows / sandboxTripsSeconds).toLocaleString('en')} rows/s  (gate ${(tripsOut.timings.gateMs / 1000).toFixed(2)} s, ${tripsOut.disclosure.rowCount.toLocaleString('en')} released)`);
 
 // ---- (2) gate throughput -----------------------------------------------------------------------------
 // A million synthetic rows shaped like the register, read from DuckDB with the executor's converters.

@@ -119,6 +119,8 @@ export class Sandbox {
     for (const p of this.#queue) this.#settle(p, new SandboxError('executor_unavailable'));
     this.#queue = [];
     for (const p of this.#inFlight.values()) this.#finish(p, new SandboxError('executor_unavailable'));
+    // An executor still starting is let finish, so that it is shut down below rather than left running.
+    if (this.#starting !== null) await this.#starting;
     const executor = this.#executor;
     this.#executor = null;
     if (executor === null || executor.process.exitCode !== null || executor.process.signalCode !== null) return;
