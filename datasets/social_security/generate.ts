@@ -7,7 +7,7 @@ import { DATA_AS_OF } from '../../src/domain/generation.ts';
 import { QIQIHAR_DIVISIONS } from '../../src/domain/divisions.ts';
 import { creditCodeCheckChar, orgCodeCheckChar } from '../../src/domain/gb32100.ts';
 import { SeededRandom } from '../../src/domain/seeded-random.ts';
-import { loadReferenceTable, loadWeightedChoice, slotSql } from '../../src/domain/reference-table.ts';
+import { loadReferenceTable, loadWeightedChoice } from '../../src/domain/reference-table.ts';
 
 /** Heilongjiang's 2024 lower and upper limits of the employee contribution base (yuan per month). */
 export const BASE_MINIMUM = 4406;
@@ -37,13 +37,14 @@ async function generate(ctx: GenerationContext): Promise<void> {
   const u = (stream: string) => ctx.uniform(stream, 'p.pk');
   const publics = publicEmployers(ctx.seed);
   await loadReferenceTable(c, 'public_employer', { k: 'INTEGER', credit_code: 'VARCHAR' }, publics.map((code, k) => [k, code]));
-  await loadWeightedChoice(c, 'pick_resident_tier', { tier: 'INTEGER' }, { all: RESIDENT_TIERS.map(([t, w]) => [[t], w]) });
+  const tiers = await loadWeightedChoice(c, 'pick_resident_tier', { tier: 'INTEGER' }, { all: RESIDENT_TIERS.map(([t, w]) => [[t], w]) });
   const employers = Number((await c.runAndReadAll('SELECT count(*) AS n FROM employer')).getRowObjectsJson()[0]?.n ?? 0);
 
   await ctx.insert('insured', `
     WITH enrolled AS (
       SELECT p.pk, p.id_card, p.birth_date, p.age, p.gender, p.urban,
              CASE
+               WHEN p.age < 18 THEN 'resident'
                WHEN ${u('scheme')} < CASE WHEN p.urban THEN 0.60 ELSE 0.12 END THEN 'enterprise'
                WHEN ${u('scheme')} < CASE WHEN p.urban THEN 0.68 ELSE 0.15 END THEN 'public'
                ELSE 'resident'
@@ -52,7 +53,7 @@ async function generate(ctx: GenerationContext): Promise<void> {
              ${u('base_at_minimum')} AS u_minimum, ${u('base_outlier')} AS u_outlier, ${ctx.normal('base', 'p.pk')} AS z_base
       FROM person p
       WHERE p.age >= 16
-        AND ${u('enrolled')} < CASE WHEN p.age < 18 THEN 0.3 WHEN p.age < 75 THEN 0.93 ELSE 0.85 END
+        AND ${u('enrolled')} < CASE WHEN p.age < 18 THEN 0.3 WHEN p.age < 75 THEN 0.86 ELSE 0.76 END
     ), dated AS (
       SELECT e.*,
              CASE WHEN e.scheme = 'resident'
@@ -81,8 +82,7 @@ async function generate(ctx: GenerationContext): Promise<void> {
     FROM dated d
     LEFT JOIN employer em ON em.k = CAST(floor(pow(d.u_employer, 2.5) * ${Math.max(1, employers)}) AS BIGINT)
     LEFT JOIN public_employer pe ON pe.k = CAST(floor(d.u_employer * ${publics.length}) AS INTEGER)
-    JOIN pick_resident_tier rt ON rt.grp = 'all' AND rt.slot = ${slotSql(ctx.uniform('tier', 'd.pk'))}
-    ORDER BY d.pk`);
+    JOIN pick_resident_tier rt ON rt.key = ${tiers.key('0', ctx.uniform('tier', 'd.pk'))}`);
 }
 
 export const generator: DatasetGenerator = { dataset: 'social_security', after: ['population', 'market'], generate };

@@ -5,7 +5,7 @@
 import type { DatasetGenerator, GenerationContext } from '../../src/domain/generation.ts';
 import { CARD_TYPES, HOURLY_BOARDINGS, busLines } from '../../src/domain/transit-network.ts';
 import { streamOffset } from '../../src/domain/seeded-random.ts';
-import { loadReferenceTable, loadWeightedChoice, slotSql } from '../../src/domain/reference-table.ts';
+import { loadReferenceTable, loadWeightedChoice } from '../../src/domain/reference-table.ts';
 
 export const TRIPS_PER_RESIDENT = 5;
 export const CARDS_PER_RESIDENT = 0.3;
@@ -17,10 +17,12 @@ const ELDERLY_HOURS: readonly (readonly [number, number])[] = [[6, 3], [7, 6], [
 async function generate(ctx: GenerationContext): Promise<void> {
   const c = ctx.connection;
   const lines = busLines(ctx.seed);
-  await loadWeightedChoice(c, 'pick_line', { line: 'VARCHAR', fare: 'DOUBLE', n_stops: 'INTEGER' }, { all: lines.map((l) => [[l.line, l.fare, l.stops.length], l.weight]) });
-  await loadReferenceTable(c, 'ref_line_stop', { line: 'VARCHAR', idx: 'INTEGER', stop: 'VARCHAR' }, lines.flatMap((l) => l.stops.map((s, i) => [l.line, i, s])));
-  await loadWeightedChoice(c, 'pick_card_type', { card_type: 'VARCHAR', fare_factor: 'DOUBLE' }, { all: CARD_TYPES.map(([t, w, f]) => [[t, f], w]) });
-  await loadWeightedChoice(c, 'pick_hour', { hour: 'INTEGER' }, {
+  const line = await loadWeightedChoice(c, 'pick_line', { line_idx: 'INTEGER', line: 'VARCHAR', fare: 'DOUBLE', n_stops: 'INTEGER' },
+    { all: lines.map((l, i) => [[i, l.line, l.fare, l.stops.length], l.weight]) });
+  await loadReferenceTable(c, 'ref_line_stop', { key: 'INTEGER', stop: 'VARCHAR' }, lines.flatMap((l, li) => l.stops.map((s, i) => [li * 100 + i, s])));
+  const cardType = await loadWeightedChoice(c, 'pick_card_type', { card_type: 'VARCHAR', fare_factor: 'DOUBLE' }, { all: CARD_TYPES.map(([t, w, f]) => [[t, f], w]) });
+  // Groups in this order: weekday 0, weekend 1, elderly 2.
+  const hour = await loadWeightedChoice(c, 'pick_hour', { hour: 'INTEGER' }, {
     weekday: HOURLY_BOARDINGS.weekday.map(([h, w]) => [[h], w]),
     weekend: HOURLY_BOARDINGS.weekend.map(([h, w]) => [[h], w]),
     elderly: ELDERLY_HOURS.map(([h, w]) => [[h], w]),
@@ -34,27 +36,24 @@ async function generate(ctx: GenerationContext): Promise<void> {
       SELECT t.t,
              -- Activity is skewed: commuters ride daily, most cards occasionally.
              CAST(floor(pow(${u('card')}, 1.6) * ${cards}) AS BIGINT) AS card,
-             CAST(DATE '${TRIPS_FROM}' + CAST(floor(${u('day')} * ${TRIP_DAYS}) AS INTEGER) AS DATE) AS day
+             -- Trips are numbered day by day, so the table comes out in date order without a sort.
+             CAST(DATE '${TRIPS_FROM}' + CAST(t.t * ${TRIP_DAYS} // ${trips} AS INTEGER) AS DATE) AS day
       FROM range(${trips}) t(t)
     ), typed AS (
       SELECT t.*, ct.card_type, ct.fare_factor,
-             CASE WHEN ct.card_type = '老年卡' THEN 'elderly' WHEN dayofweek(t.day) IN (0, 6) THEN 'weekend' ELSE 'weekday' END AS rhythm
+             CASE WHEN ct.card_type = '老年卡' THEN 2 WHEN dayofweek(t.day) IN (0, 6) THEN 1 ELSE 0 END AS rhythm
       FROM trip t
-      JOIN pick_card_type ct ON ct.grp = 'all' AND ct.slot = ${slotSql(ctx.uniform('card_type', 't.card'))}
-    ), boarded AS (
-      SELECT t.t, t.card, t.card_type, t.fare_factor, ln.line, ln.fare,
-             st.stop AS board_stop,
-             CAST(t.day AS TIMESTAMP) + to_seconds(CAST(ph.hour * 3600 + floor(${u('second')} * 3600) AS BIGINT)) AS boarded_at
-      FROM typed t
-      JOIN pick_hour ph ON ph.grp = t.rhythm AND ph.slot = ${slotSql(u('hour'))}
-      JOIN pick_line ln ON ln.grp = 'all' AND ln.slot = ${slotSql(u('line'))}
-      JOIN ref_line_stop st ON st.line = ln.line AND st.idx = CAST(floor(${u('stop')} * ln.n_stops) AS INTEGER)
+      JOIN pick_card_type ct ON ct.key = ${cardType.key('0', ctx.uniform('card_type', 't.card'))}
     )
-    SELECT '2302' || lpad(CAST((card * 7919 + ${cardOffset}) % 1000000000000 AS VARCHAR), 12, '0') AS card_no,
-           card_type, line, board_stop, boarded_at,
-           CAST(round(fare * fare_factor, 2) AS DECIMAL(6,2)) AS fare
-    FROM boarded
-    ORDER BY boarded_at, t`);
+    SELECT CAST(2302000000000000 + (t.card * 7919 + ${cardOffset}) % 1000000000000 AS VARCHAR) AS card_no,
+           t.card_type, ln.line, st.stop AS board_stop,
+           make_timestamp(CAST(t.day - DATE '1970-01-01' AS BIGINT) * 86400000000
+             + (ph.hour * 3600 + CAST(floor(${u('second')} * 3600) AS BIGINT)) * 1000000) AS boarded_at,
+           CAST(round(ln.fare * t.fare_factor, 2) AS DECIMAL(6,2)) AS fare
+    FROM typed t
+    JOIN pick_hour ph ON ph.key = ${hour.key('t.rhythm', u('hour'))}
+    JOIN pick_line ln ON ln.key = ${line.key('0', u('line'))}
+    JOIN ref_line_stop st ON st.key = ln.line_idx * 100 + CAST(floor(${u('stop')} * ln.n_stops) AS INTEGER)`);
 }
 
 export const generator: DatasetGenerator = { dataset: 'transit', after: [], generate };

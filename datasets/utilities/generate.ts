@@ -21,26 +21,30 @@ export const POWER_OUTLIER_RATE = 0.0005;
 async function generate(ctx: GenerationContext): Promise<void> {
   const c = ctx.connection;
   const heatOffset = streamOffset(ctx.seed, 'utilities.heating_account') % 100_000_000n;
-  const powerOffset = streamOffset(ctx.seed, 'utilities.power_account') % 10_000_000_000n;
+  const powerOffset = streamOffset(ctx.seed, 'utilities.power_account') % 1_000_000_000n;
+  // One row per household with a head (the last household may be cut); account numbers are built here,
+  // once per household, rather than once per bill.
   await c.run(`
     CREATE OR REPLACE TEMP TABLE account_holder AS
-    SELECT hh.h, hh.district_code, hh.district, hh.urban, hh.size, p.id_card
+    SELECT hh.h, hh.d_idx, hh.district_code, hh.district, hh.urban, hh.size, p.id_card,
+           'RL' || CAST(hh.code_int * 100000000 + (hh.h * 7919 + ${heatOffset}) % 100000000 AS VARCHAR) AS heating_account,
+           CAST(3000000000 + (hh.h * 104729 + ${powerOffset}) % 1000000000 AS VARCHAR) AS power_account
     FROM household hh JOIN person p ON p.pk = hh.head_pk
     ORDER BY hh.h`);
 
   const hu = (stream: string) => ctx.uniform(stream, 'a.h');
   await ctx.insert('heating_bills', `
     WITH heated AS (
-      SELECT a.h, a.id_card, a.district, d.heating_price,
-             'RL' || substr(a.district_code, 3) || lpad(CAST((a.h * 7919 + ${heatOffset}) % 100000000 AS VARCHAR), 8, '0') AS account_no,
+      SELECT a.h, a.id_card, a.district, d.heating_price, a.heating_account AS account_no,
              CASE WHEN ${hu('area_outlier')} < ${AREA_OUTLIER_RATE} THEN round(420 + ${hu('area_outlier_size')} * 480, 2)
                   ELSE round(greatest(18, exp(ln(72) + 0.35 * ${ctx.normal('area', 'a.h')})), 2) END AS area_m2,
              ${hu('chronic_debtor')} < 0.025 AS chronic_debtor
-      FROM account_holder a JOIN ref_division d ON d.code = a.district_code
+      FROM account_holder a JOIN ref_division d ON d.d_idx = a.d_idx
       WHERE a.urban AND ${hu('heated')} < ${HEATED_SHARE}
     ), billed AS (
-      SELECT x.*, s.start_year, s.arrears, x.h * 4 + s.i AS bk
-      FROM heated x CROSS JOIN (VALUES ${HEATING_SEASONS.map(([y, a], i) => `(${i}, ${y}, ${a})`).join(', ')}) s(i, start_year, arrears)
+      -- unnest keeps each account's seasons together and in order (a cross join would not promise that).
+      SELECT x.*, [${HEATING_SEASONS.map(([y]) => y).join(', ')}][i + 1] AS start_year, [${HEATING_SEASONS.map(([, a]) => a).join(', ')}][i + 1] AS arrears, x.h * 4 + i AS bk
+      FROM (SELECT *, unnest(range(${HEATING_SEASONS.length})) AS i FROM heated) x
     ), settled AS (
       SELECT b.*,
              CASE WHEN b.chronic_debtor THEN ${ctx.uniform('unpaid', 'b.bk')} >= 0.75 ELSE ${ctx.uniform('unpaid', 'b.bk')} >= b.arrears END AS paid
@@ -56,19 +60,17 @@ async function generate(ctx: GenerationContext): Promise<void> {
                 WHEN ${ctx.uniform('pay_early', 'bk')} < 0.78 THEN CAST(make_date(start_year, 9, 1) + CAST(floor(${ctx.uniform('pay_day', 'bk')} * 75) AS INTEGER) AS DATE)
                 ELSE CAST(make_date(start_year, 11, 15) + CAST(floor(${ctx.uniform('pay_day', 'bk')} * 151) AS INTEGER) AS DATE)
            END AS paid_on
-    FROM settled
-    ORDER BY h, start_year`);
+    FROM settled`);
 
   await ctx.insert('power_usage', `
     WITH metered AS (
-      SELECT a.h, a.id_card, a.district,
-             lpad(CAST((a.h * 104729 + ${powerOffset}) % 10000000000 AS VARCHAR), 10, '0') AS account_no,
+      SELECT a.h, a.id_card, a.district, a.power_account AS account_no,
              (55 + 38 * a.size) * CASE WHEN a.urban THEN 1.0 ELSE 0.85 END * exp(0.45 * ${ctx.normal('household_use', 'a.h')}) AS mean_kwh,
              ${hu('vacant')} < 0.04 AS vacant
       FROM account_holder a
     ), monthly AS (
-      SELECT m.*, i, CAST(DATE '${POWER_FROM}' + INTERVAL (i) MONTH AS DATE) AS month, m.h * 16 + i AS mk
-      FROM metered m CROSS JOIN range(12) r(i)
+      SELECT m.*, CAST(DATE '${POWER_FROM}' + INTERVAL (i) MONTH AS DATE) AS month, m.h * 16 + i AS mk
+      FROM (SELECT *, unnest(range(12)) AS i FROM metered) m
     )
     SELECT account_no, id_card, district, month,
            CASE
@@ -76,8 +78,7 @@ async function generate(ctx: GenerationContext): Promise<void> {
              WHEN vacant THEN round(${ctx.uniform('vacant_kwh', 'mk')} * 12, 1)
              ELSE round(mean_kwh * ${JSON.stringify(POWER_SEASON)}[month(month)] * exp(0.12 * ${ctx.normal('month_use', 'mk')}), 1)
            END AS kwh
-    FROM monthly
-    ORDER BY h, i`);
+    FROM monthly`);
   await c.run('DROP TABLE account_holder');
 }
 

@@ -36,8 +36,22 @@ export function parseIdNumber(id: string): ParsedIdNumber | undefined {
 
 export const isValidIdNumber = (id: string): boolean => parseIdNumber(id) !== undefined;
 
-/** SQL for the check character of a 17-digit VARCHAR expression (the same MOD 11-2 rule, inside DuckDB). */
-export function idCheckCharSql(first17: string): string {
-  const terms = ID_WEIGHTS.map((w, i) => `(ascii(substr(${first17}, ${i + 1}, 1)) - 48) * ${w}`).join(' + ');
-  return `substr('${ID_CHECK_CHARS}', CAST((${terms}) % 11 AS INTEGER) + 1, 1)`;
+/** Weighted digit sum of a 6-digit division code (positions 1-6), precomputed per code for the SQL below. */
+export function areaWeightedSum(code: string): number {
+  if (!/^\d{6}$/.test(code)) throw new Error('a division code is 6 digits');
+  let sum = 0;
+  for (let i = 0; i < 6; i++) sum += Number(code[i]) * (ID_WEIGHTS[i] ?? 0);
+  return sum;
+}
+
+/**
+ * SQL for the check character from the parts as integers: the area's weighted sum (areaWeightedSum), the
+ * birth date as yyyymmdd and the 3-digit sequence. Integer digit arithmetic, because per-character string
+ * functions cost a microsecond a call and this runs once per resident.
+ */
+export function idCheckCharSql(areaWeightedSumSql: string, yyyymmdd: string, sequence: string): string {
+  const digit = (x: string, pow: number) => `((${x}) // ${10 ** pow} % 10)`;
+  const dateTerms = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => `${digit(yyyymmdd, 7 - k)} * ${ID_WEIGHTS[6 + k]}`);
+  const seqTerms = [0, 1, 2].map((k) => `${digit(sequence, 2 - k)} * ${ID_WEIGHTS[14 + k]}`);
+  return `substr('${ID_CHECK_CHARS}', CAST((${areaWeightedSumSql} + ${[...dateTerms, ...seqTerms].join(' + ')}) % 11 AS INTEGER) + 1, 1)`;
 }

@@ -5,8 +5,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 export type ReferenceColumnType = 'VARCHAR' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN';
 export type ReferenceValue = string | number | boolean | null;
 
-/** Number of slots in a weighted-choice table: the resolution of every weight is 1 / SLOTS. */
-export const SLOTS = 10_000;
+/**
+ * Number of slots per group in a weighted-choice table: the resolution of every weight is 1 / SLOTS. Kept
+ * small so that a choice table stays in cache: the bulk tables probe it millions of times.
+ */
+export const SLOTS = 1000;
 
 const quoteIdent = (name: string): string => {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error('reference table and column names are lower-case identifiers');
@@ -60,24 +63,42 @@ export function weightedSlots<T>(entries: readonly (readonly [T, number])[]): T[
   return out;
 }
 
+/** A loaded weighted-choice table: the SQL for the join key of a draw, and the index of each group. */
+export interface WeightedChoice {
+  readonly table: string;
+  /** Index of each group, in the order the groups were given. */
+  readonly groups: ReadonlyMap<string, number>;
+  /** SQL for the key to join `<table>.key` on: group index (an SQL integer expression) and a uniform draw. */
+  key(groupIndex: string, uniform: string): string;
+}
+
 /**
- * Creates TEMP TABLE `name(grp VARCHAR, slot INTEGER, <value columns>)`: for each group, SLOTS rows
- * spreading the group's weighted values. A draw joins on (grp, CAST(floor(u * SLOTS) AS INTEGER)).
+ * Creates TEMP TABLE `name(key INTEGER, <value columns>)` holding SLOTS rows per group that spread the
+ * group's weighted values; a draw joins on one integer, `key = group * SLOTS + floor(u * SLOTS)`.
  */
 export async function loadWeightedChoice(
   connection: DuckDBConnection,
   name: string,
   valueColumns: Readonly<Record<string, ReferenceColumnType>>,
   groups: Readonly<Record<string, readonly (readonly [readonly ReferenceValue[], number])[]>>,
-): Promise<void> {
+): Promise<WeightedChoice> {
+  const index = new Map(Object.keys(groups).map((g, i) => [g, i]));
   function* rows(): Generator<ReferenceValue[]> {
     for (const [grp, entries] of Object.entries(groups)) {
-      let slot = 0;
-      for (const values of weightedSlots(entries)) yield [grp, slot++, ...values];
+      let slot = (index.get(grp) ?? 0) * SLOTS;
+      for (const values of weightedSlots(entries)) yield [slot++, ...values];
     }
   }
-  await loadReferenceTable(connection, name, { grp: 'VARCHAR', slot: 'INTEGER', ...valueColumns }, rows());
+  await loadReferenceTable(connection, name, { key: 'INTEGER', ...valueColumns }, rows());
+  return {
+    table: name,
+    groups: index,
+    key: (groupIndex, uniform) => `(CAST(${groupIndex} AS INTEGER) * ${SLOTS} + CAST(floor(${uniform} * ${SLOTS}) AS INTEGER))`,
+  };
 }
 
-/** SQL for the slot index of a uniform draw. */
-export const slotSql = (uniform: string): string => `CAST(floor(${uniform} * ${SLOTS}) AS INTEGER)`;
+/** SQL mapping a VARCHAR expression to its group index (for choices grouped by a value such as a division code). */
+export function groupIndexSql(choice: WeightedChoice, value: string): string {
+  const cases = [...choice.groups].map(([g, i]) => `WHEN '${g.replaceAll("'", "''")}' THEN ${i}`).join(' ');
+  return `CASE ${value} ${cases} END`;
+}

@@ -76,3 +76,23 @@ export async function testDomainHome(scale = 2000, seed = TEST_SEED): Promise<st
   fs.copyFileSync(file, path.join(home, 'domain.duckdb'), fs.constants.COPYFILE_FICLONE);
   return home;
 }
+
+/** A read-only connection to a domain file, for tests that inspect generated rows. */
+export interface DomainReader {
+  /** Rows as JSON-safe objects (BIGINT and DECIMAL come back as strings). */
+  rows(sql: string): Promise<Record<string, unknown>[]>;
+  close(): void;
+}
+
+export async function readDomain(file: string): Promise<DomainReader> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  return {
+    rows: async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[],
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
