@@ -16,9 +16,6 @@ export function checkPlan(compiled: CompiledQuery): void {
   const unitCounts = compiled.helpers.filter((h) => h.role === 'unit_count');
   if (compiled.threshold !== null && unitCounts.length !== 1) throw new SandboxError('plan_invalid');
 
-  const roundsSomething = compiled.outputs.some((o) => o.protection.kind === 'aggregate' && o.protection.rounded);
-  if (roundsSomething && compiled.threshold === null) throw new SandboxError('plan_invalid');
-
   if (compiled.kAnonymity !== null) {
     if (compiled.mode !== 'rows') throw new SandboxError('plan_invalid');
     const outputNames = new Set(compiled.outputs.map((o) => o.name));

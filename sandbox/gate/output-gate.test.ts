@@ -85,6 +85,14 @@ describe('rounding to the base', () => {
     expect(res.disclosure.rounding).toBe(5);
   });
 
+  it('releases counts as they are when the plan has no threshold (open data has no privacy unit)', () => {
+    const open = { ...aggregatePlan('x', [groupKey('district'), countOf('n')]), helpers: [], threshold: null };
+    const raw: RawResult = { columns: [{ name: 'district', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }], rows: [['建华区', 12n]], moreRowsThanRead: false };
+    const res = runOutputGate(raw, open, ctx);
+    expect(res.rows).toEqual([['建华区', 12]]);
+    expect(res.disclosure).toMatchObject({ threshold: null, rounding: null, suppressedGroups: 0 });
+  });
+
   it('leaves aggregates the plan does not mark rounded as they are', () => {
     const p = aggregatePlan('x', [groupKey('district'), countOf('n', false)], { k: 1 });
     expect(runOutputGate(perDistrict([['建华区', 12n, 50n]]), p, ctx).rows).toEqual([['建华区', 12]]);
@@ -108,7 +116,6 @@ describe('plans the gate refuses to apply', () => {
   const refusals: { name: string; plan: CompiledQuery }[] = [
     { name: 'an L4 column released raw', plan: rowsPlan('x', [rawColumn('id_card', 'L4')]) },
     { name: 'a threshold without a unit-count helper', plan: { ...residentsPerDistrict(), helpers: [] } },
-    { name: 'a rounded count without a base', plan: { ...residentsPerDistrict(), threshold: null } },
     { name: 'a k-anonymity key that is not an output', plan: { ...rowsPlan('x', [rawColumn('district')]), kAnonymity: { k: 5, quasiIdentifiers: ['gender'] } } },
     { name: 'a pseudonym in an aggregate', plan: aggregatePlan('x', [pseudonymColumn('p'), countOf('n')]) },
   ];

@@ -1,6 +1,7 @@
 // Gate step: round every aggregate the plan marks `rounded` to the nearest multiple of the threshold's
 // base, half away from zero (so 2.5 × base goes to 3 × base and −2.5 × base to −3 × base). A released
-// group whose count rounds to 0 is fine: it still covers at least k units.
+// group whose count rounds to 0 is fine: it still covers at least k units. A plan without a threshold
+// (open data, which has no privacy unit) has no base, and its counts are released as they are.
 import { SandboxError } from '../failure.ts';
 import type { GateStep, GateValue } from './types.ts';
 
@@ -29,11 +30,11 @@ export function roundToBase(v: GateValue, base: number): GateValue {
 
 export const roundingStep: GateStep = (release, compiled) => {
   const base = compiled.threshold?.rounding ?? null;
+  if (base === null) return release;
   const targets = release.columns.flatMap((c, i) =>
     c.protection?.kind === 'aggregate' && c.protection.rounded ? [i] : [],
   );
   if (targets.length === 0) return release;
-  if (base === null) throw new SandboxError('plan_invalid');
   for (const row of release.rows) for (const i of targets) row[i] = roundToBase(row[i] ?? null, base);
   return { ...release, disclosure: { ...release.disclosure, rounding: base } };
 };
