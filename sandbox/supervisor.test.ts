@@ -2,6 +2,7 @@
 // guard, timeouts, crashes and restarts, and the output gate applied to real results. Most tests run on the
 // generated domain (test/support/domain.ts); the exact k−1 / k / k+1 boundaries run on a tiny domain whose
 // group sizes are chosen for them (fixtures/tiny-domain.ts).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomainHome } from '../test/support/domain.ts';
@@ -284,7 +285,6 @@ describe('engine escapes fed to the executor directly', () => {
   it('still answers, with its configuration intact, after all of them', async () => {
     expect((await districtCounts()).length).toBe(DIVISIONS);
     // A write would need the instance to be writable: it is not, so the escape file cannot exist.
-    const { existsSync } = await import('node:fs');
     expect(existsSync('/tmp/dsbx-escape.csv')).toBe(false);
     expect(sandbox.stats().restarts).toBe(0);
   });
@@ -317,6 +317,9 @@ describe('resource limits', () => {
     expect((await districtCounts()).length).toBe(DIVISIONS);
     expect(sandbox.stats().restarts).toBe(before + 1);
     expect(sandbox.executorPid()).not.toBe(pid);
+    // The killed executor's spill directory went with it.
+    expect(existsSync(path.join(generated.tmpDir, `duckdb-${pid}`))).toBe(false);
+    expect(existsSync(path.join(generated.tmpDir, `duckdb-${sandbox.executorPid()}`))).toBe(true);
   });
 
   it('kills an executor that does not answer after the interrupt, and keeps serving', async () => {

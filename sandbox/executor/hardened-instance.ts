@@ -8,6 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 export interface HardeningOptions {
   readonly domainFile: string;
+  /** DuckDB's spill directory; created if missing. */
   readonly tmpDir: string;
   readonly threads: number;
   readonly memoryLimit: string;

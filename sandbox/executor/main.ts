@@ -13,6 +13,7 @@ import { parseCompiledQuery, ToExecutor, type FromExecutorMessage, type ToExecut
 import { classifyEngineError } from './engine-error.ts';
 import { openHardenedDomain, type HardenedDomain } from './hardened-instance.ts';
 import { runCompiledQuery } from './run-query.ts';
+import { prepareTempDirectory, removeTempDirectory } from './temp-directory.ts';
 
 interface Running {
   conn: DuckDBConnection | null;
@@ -22,6 +23,7 @@ interface Running {
 let hardened: HardenedDomain | null = null;
 let serverSecret: Uint8Array | null = null;
 let initializing = false;
+let spillDir: string | null = null;
 const running = new Map<number, Running>();
 
 const send = (message: FromExecutorMessage): void => {
@@ -35,7 +37,8 @@ async function init(message: Extract<ToExecutorMessage, { type: 'init' }>): Prom
   initializing = true;
   try {
     serverSecret = Buffer.from(message.pseudonymSecretHex, 'hex');
-    hardened = await openHardenedDomain(message);
+    spillDir = prepareTempDirectory(message.tmpDir);
+    hardened = await openHardenedDomain({ ...message, tmpDir: spillDir });
     logEvent('sandbox-executor', 'ready', { tables: hardened.domain.tables.size });
     send({ type: 'ready' });
   } catch {
@@ -94,6 +97,7 @@ process.on('message', (data: unknown) => {
       return interrupt(message.id);
     case 'shutdown':
       logEvent('sandbox-executor', 'shutdown');
+      if (spillDir !== null) removeTempDirectory(spillDir);
       return process.exit(0);
   }
 });
