@@ -71,7 +71,7 @@ async function execute(message: Extract<ToExecutorMessage, { type: 'execute' }>)
     send({ type: 'result', id, result });
   } catch (e) {
     const cause: FailureCause = classifyEngineError(e, entry.interrupted).cause_;
-    logEvent('sandbox-executor', 'query_failed', { cause });
+    logEvent('sandbox-executor', 'query_failed', { queryId: message.ctx.queryId, cause });
     send({ type: 'failure', id, cause });
   } finally {
     running.delete(id);

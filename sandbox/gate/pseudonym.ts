@@ -29,11 +29,17 @@ export function pseudonymizer(key: Uint8Array): (value: string) => string {
     ipad[i] = (ipad[i] as number) ^ (k[i] as number);
     outer[i] = (outer[i] as number) ^ (k[i] as number);
   }
+  // One scratch buffer for the inner message, grown when a value is longer: no allocation per value.
+  let inner = Buffer.alloc(BLOCK + 256);
+  ipad.copy(inner);
   return (value) => {
-    const inner = Buffer.allocUnsafe(BLOCK + Buffer.byteLength(value, 'utf8'));
-    ipad.copy(inner);
+    const length = Buffer.byteLength(value, 'utf8');
+    if (BLOCK + length > inner.length) {
+      inner = Buffer.alloc(BLOCK + length * 2);
+      ipad.copy(inner);
+    }
     inner.write(value, BLOCK, 'utf8');
-    hash('sha256', inner, 'buffer').copy(outer, BLOCK);
+    hash('sha256', inner.subarray(0, BLOCK + length), 'buffer').copy(outer, BLOCK);
     return PSEUDONYM_PREFIX + hash('sha256', outer, 'hex').slice(0, PSEUDONYM_HEX_CHARS);
   };
 }
