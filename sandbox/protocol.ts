@@ -11,7 +11,7 @@ const level = "'L1' | 'L2' | 'L3' | 'L4'";
 const name = 'string > 0';
 const count = 'number.integer >= 0';
 /** DuckDB size strings such as `2GB`, `512 MiB`. */
-const byteSize = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/;
+export const BYTE_SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/;
 /** Protocol bound on compiled SQL: the API limits callers to 64 KiB, the rewrite adds little. */
 const MAX_SQL_CHARS = 1024 * 1024;
 
@@ -85,8 +85,8 @@ export const InitMessage = type({
   /** The server secret for per-license pseudonym keys, hex; sent over IPC rather than argv or env. */
   pseudonymSecretHex: /^([0-9a-f]{2}){16,}$/,
   threads: 'number.integer >= 1',
-  memoryLimit: byteSize,
-  tempDirectorySize: byteSize,
+  memoryLimit: BYTE_SIZE,
+  tempDirectorySize: BYTE_SIZE,
   '+': 'reject',
 });
 export const ExecuteMessage = type({

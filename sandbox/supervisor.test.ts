@@ -350,7 +350,18 @@ describe('resource limits', () => {
   });
 });
 
-describe('closing', () => {
+describe('starting and closing', () => {
+  it('refuses options it cannot honour before starting anything', async () => {
+    await expect(Sandbox.start(options({ memoryLimit: 'lots' }))).rejects.toThrow();
+    await expect(Sandbox.start(options({ concurrency: 0 }))).rejects.toThrow();
+    await expect(Sandbox.start(options({ pseudonymSecret: 'short' }))).rejects.toThrow();
+  });
+
+  it('fails to start with a code when the domain cannot be opened', async () => {
+    const missing = options({ domainFile: path.join(generated.tmpDir, 'no-such-domain.duckdb') });
+    await expect(Sandbox.start(missing)).rejects.toMatchObject({ code: 'INTERNAL', details: { cause: 'executor_unavailable' } });
+  });
+
   it('fails queries sent after close with a code', async () => {
     const other = await Sandbox.start(options());
     await other.close();

@@ -9,7 +9,7 @@ import { forkExecutor } from './executor/fork.ts';
 import { SandboxError } from './failure.ts';
 import type { GateResult } from './gate/types.ts';
 import { logEvent } from './log.ts';
-import { FromExecutor, parseCompiledQuery, parseGateResult, type FromExecutorMessage, type ToExecutorMessage } from './protocol.ts';
+import { BYTE_SIZE, FromExecutor, parseCompiledQuery, parseGateResult, type FromExecutorMessage, type ToExecutorMessage } from './protocol.ts';
 
 export type { GateResult } from './gate/types.ts';
 
@@ -31,8 +31,8 @@ const OptionsSchema = type({
   domainFile: 'string > 0',
   tmpDir: 'string > 0',
   threads: 'number.integer >= 1',
-  memoryLimit: 'string > 0',
-  tempDirectorySize: 'string > 0',
+  memoryLimit: BYTE_SIZE,
+  tempDirectorySize: BYTE_SIZE,
   concurrency: 'number.integer >= 1',
   queueLimit: 'number.integer >= 0',
   timeoutMs: 'number.integer >= 1',
