@@ -24,6 +24,8 @@ export interface Config {
   };
   readonly maxBodyBytes: number;
   readonly lineageCheckpointEvery: number;
+  /** Per-subject token bucket for the query routes. */
+  readonly rateLimit: { readonly capacity: number; readonly refillPerSecond: number };
 }
 
 const int = (v: string | undefined, fallback: number): number => {
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     maxBodyBytes: int(env.DSBX_MAX_BODY_BYTES, 128 * 1024),
     lineageCheckpointEvery: int(env.DSBX_LINEAGE_CHECKPOINT_EVERY, 1000),
+    rateLimit: { capacity: Math.max(1, int(env.DSBX_RATE_BURST, 60)), refillPerSecond: Math.max(1, int(env.DSBX_RATE_PER_SECOND, 20)) },
   };
 }
 

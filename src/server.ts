@@ -15,12 +15,17 @@ import { loadOrCreateServerSecret } from './auth/server-secret.ts';
 import { createRevocationList } from './auth/revocation.ts';
 import { createTokenVerifier } from './auth/verify.ts';
 import { createApp } from './api/app.ts';
-import type { AppDeps, AppEnv } from './api/env.ts';
+import type { AppDeps, AppEnv, HealthCheck } from './api/env.ts';
+import { startQueryPath, type QueryPath } from './query-path.ts';
 import { createJsonLogger, type Logger } from './api/logger.ts';
 import type { RouteModule } from './api/routes/index.ts';
 
 export interface Service {
   readonly app: Hono<AppEnv>;
+  /** Present when the data domain exists: the compiler, sandbox, lineage log and metrics. */
+  readonly queryPath: QueryPath | undefined;
+  /** Stops the sandbox process and closes the lineage log (writing its final checkpoint). */
+  close(): Promise<void>;
   readonly deps: AppDeps;
   readonly keys: SigningKeys;
   /** 32 bytes; the sandbox derives per-license pseudonym keys from it. */
@@ -30,6 +35,8 @@ export interface Service {
 export interface ServiceOptions {
   readonly logger?: Logger;
   readonly routes?: readonly RouteModule[];
+  /** Start the query path when the domain exists (default true); false serves metadata only. */
+  readonly queryPath?: boolean;
 }
 
 const projectVersion = (): string => {
@@ -50,8 +57,24 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     revocation: createRevocationList(homePaths(config.home).revoked),
     onReject: (reason) => logger.warn('token_rejected', { reason }),
   });
-  const deps: AppDeps = { config, catalog, policy, verifier, jwks: keys.jwks as AppDeps['jwks'], logger, version: projectVersion() };
-  return { app: createApp(deps, opts.routes), deps, keys, serverSecret };
+  const version = projectVersion();
+  const domainExists = fs.existsSync(homePaths(config.home).domain);
+  let queryPath: QueryPath | undefined;
+  if (opts.queryPath !== false && domainExists) {
+    queryPath = await startQueryPath({ config, catalog, policy, keys, serverSecret, logger, dsbxVersion: version });
+  } else if (opts.queryPath !== false) {
+    logger.warn('domain_missing', { hint: 'run dsbx seed; the query routes are not served until the domain exists' });
+  }
+  const qp = queryPath;
+  const health: HealthCheck[] = [
+    { name: 'domain', check: () => qp !== undefined || opts.queryPath === false },
+    ...(qp ? [{ name: 'lineage', check: () => qp.lineage.integrity().ok }] : []),
+  ];
+  const deps: AppDeps = {
+    config, catalog, policy, verifier, jwks: keys.jwks as AppDeps['jwks'], logger, version, health,
+    ...(qp ? { query: qp.pipeline, lineage: qp.lineage, metrics: qp.metrics } : {}),
+  };
+  return { app: createApp(deps, opts.routes), deps, keys, serverSecret, queryPath: qp, close: async () => qp?.close() };
 }
 
 export interface RunningServer {

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  t.cleanup();
+  await t.cleanup();
 });
 
 describe('a listening server', () => {

@@ -6,6 +6,9 @@ import type { Policy } from '../policy/schema.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { TokenVerifier } from '../auth/verify.ts';
 import type { Logger } from './logger.ts';
+import type { LineageStore } from '../lineage/store.ts';
+import type { ServiceMetrics } from './metrics.ts';
+import type { QueryPipeline } from './query-pipeline.ts';
 
 /** A named liveness check reported by /healthz (e.g. "sandbox"); must not throw secrets into the log. */
 export interface HealthCheck {
@@ -32,6 +35,11 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly health?: readonly HealthCheck[];
   readonly version?: string;
+  /** The query path (compiler, sandbox, lineage); the query routes exist only when it is present. */
+  readonly query?: QueryPipeline;
+  /** The lineage log; the reviewer and history routes exist only when it is present. */
+  readonly lineage?: LineageStore;
+  readonly metrics?: ServiceMetrics;
 }
 
 export interface AppEnv {

@@ -23,7 +23,9 @@ export interface ApiDescription {
 
 /** JSON Schema of an arktype type, without the `$schema` marker (OpenAPI 3.1 uses draft 2020-12 already). */
 export function jsonSchemaOf(schema: Type<unknown>): JsonSchema {
-  const { $schema: _ignored, ...rest } = schema.toJsonSchema() as JsonSchema;
+  // A narrowing predicate (e.g. "a finite number") has no JSON Schema form: the document shows its base type,
+  // and the handler still checks the predicate.
+  const { $schema: _ignored, ...rest } = schema.toJsonSchema({ fallback: { predicate: (ctx) => ctx.base } }) as JsonSchema;
   return rest;
 }
 

@@ -3,7 +3,9 @@
 // is rendered from the same objects, so the published API cannot drift from what the handlers accept.
 import type { Type } from 'arktype';
 import type { Role } from '../auth/principal.ts';
-import type { ErrorCode } from '../errors.ts';
+import type { Context } from 'hono';
+import type { AppError, ErrorCode } from '../errors.ts';
+import type { AppEnv } from './env.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -38,6 +40,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   readonly response: JsonResponseSpec<R> | RawResponseSpec;
   /** Error codes this route may answer with, besides the ones implied by access and validation. */
   readonly errors?: readonly ErrorCode[];
+  /**
+   * Called when the body or query fails validation, before the BAD_REQUEST is answered: routes whose every
+   * attempt must be recorded (the query routes) record the refusal here and may set its lineageId.
+   */
+  readonly onInvalid?: (c: Context<AppEnv>, error: AppError) => Promise<void>;
 }
 
 export const isRawResponse = (r: JsonResponseSpec<unknown> | RawResponseSpec): r is RawResponseSpec => 'contentType' in r;

@@ -50,13 +50,19 @@ export function createRouteTable(app: Hono<AppEnv>, description: ApiDescription)
       const routeHandler: MiddlewareHandler<AppEnv> = async function routeHandler(c) {
         const params = spec.params ? check(spec.params, c.req.param(), 'NOT_FOUND', 'resource') : (undefined as P);
         let query = undefined as Q;
-        if (spec.query) {
-          const all = c.req.queries();
-          // A repeated parameter is ambiguous (which one counts?): refuse rather than pick one.
-          if (Object.values(all).some((v) => v.length > 1)) throw new AppError('BAD_REQUEST', 'a query parameter is repeated');
-          query = check(spec.query, c.req.query(), 'BAD_REQUEST', 'query string');
+        let body = undefined as B;
+        try {
+          if (spec.query) {
+            const all = c.req.queries();
+            // A repeated parameter is ambiguous (which one counts?): refuse rather than pick one.
+            if (Object.values(all).some((v) => v.length > 1)) throw new AppError('BAD_REQUEST', 'a query parameter is repeated');
+            query = check(spec.query, c.req.query(), 'BAD_REQUEST', 'query string');
+          }
+          if (spec.body) body = await readJsonBody(c, spec.body);
+        } catch (e) {
+          if (spec.onInvalid && e instanceof AppError) await spec.onInvalid(c, e);
+          throw e;
         }
-        const body = spec.body ? await readJsonBody(c, spec.body) : (undefined as B);
         const result = await handler(c, { params, query, body });
         const r = spec.response;
         if (result instanceof Response) {

@@ -53,6 +53,7 @@ export async function serveUntilSignal(
     const signal = await stopRequested;
     service.deps.logger.info('shutdown', { signal });
     await server.close();
+    await service.close();
     return 0;
   } finally {
     process.off('SIGINT', stop);

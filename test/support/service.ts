@@ -21,15 +21,23 @@ export interface TestService {
   /** Issues a real token with the service's key. */
   token(role: Role, overrides?: Partial<LicenseRequest>): Promise<string>;
   request(pathname: string, init?: RequestInit & { token?: string }): Promise<Response>;
-  cleanup(): void;
+  cleanup(): Promise<void>;
 }
 
-export async function testService(opts: { env?: NodeJS.ProcessEnv; routes?: readonly RouteModule[] } = {}): Promise<TestService> {
+export interface TestServiceOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly routes?: readonly RouteModule[];
+  /** A generated domain.duckdb (e.g. cachedDomainFile()) to serve queries from; it is linked, never written. */
+  readonly domain?: string;
+}
+
+export async function testService(opts: TestServiceOptions = {}): Promise<TestService> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dsbx-test-'));
+  if (opts.domain) fs.symlinkSync(opts.domain, path.join(home, 'domain.duckdb'));
   const config = loadConfig({ DSBX_HOME: home, ...opts.env });
   const lines: string[] = [];
   const logger = createJsonLogger((line) => lines.push(line));
-  const service = await createService(config, { logger, ...(opts.routes ? { routes: opts.routes } : {}) });
+  const service = await createService(config, { logger, queryPath: opts.domain !== undefined, ...(opts.routes ? { routes: opts.routes } : {}) });
   return {
     home,
     config,
@@ -46,6 +54,9 @@ export async function testService(opts: { env?: NodeJS.ProcessEnv; routes?: read
       if (token !== undefined) h.set('authorization', `Bearer ${token}`);
       return Promise.resolve(service.app.request(pathname, { ...rest, headers: h }));
     },
-    cleanup: () => fs.rmSync(home, { recursive: true, force: true }),
+    cleanup: async () => {
+      await service.close();
+      fs.rmSync(home, { recursive: true, force: true });
+    },
   };
 }

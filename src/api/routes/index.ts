@@ -6,6 +6,10 @@ import { registerCatalogRoutes } from './catalog.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerJwksRoutes } from './jwks.ts';
 import { registerOpenApiRoutes } from './openapi.ts';
+import { registerHistoryRoutes } from './history.ts';
+import { registerLineageRoutes } from './lineage.ts';
+import { registerMetricsRoutes } from './metrics.ts';
+import { registerQueryRoutes } from './query.ts';
 
 export type RouteModule = (routes: RouteTable, deps: AppDeps) => void;
 
@@ -14,4 +18,8 @@ export const DEFAULT_ROUTE_MODULES: readonly RouteModule[] = [
   registerJwksRoutes,
   registerOpenApiRoutes,
   registerCatalogRoutes,
+  registerMetricsRoutes,
+  registerQueryRoutes,
+  registerHistoryRoutes,
+  registerLineageRoutes,
 ];

@@ -1,0 +1,109 @@
+// Starts the query path of a running service: the SQL compiler, the sandbox executor process, the lineage
+// store and the metrics, joined in a QueryPipeline; and stops them in the reverse order. Kept apart from
+// server.ts so that a service without a data domain (tests of the catalog, a fresh install) still starts.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { version as duckdbVersion } from '@duckdb/node-api';
+import { homePaths, type Config } from './config.ts';
+import type { Catalog } from './catalog/schema.ts';
+import type { Policy } from './policy/schema.ts';
+import type { SigningKeys } from './auth/keys.ts';
+import { canonicalJson } from './lineage/canonical-hash.ts';
+import { openLineageStore } from './lineage/embedded-store.ts';
+import type { LineageStore } from './lineage/store.ts';
+import { SqlCompiler } from './sql/compile.ts';
+import { Sandbox } from '../sandbox/supervisor.ts';
+import { createMetrics, type ServiceMetrics } from './api/metrics.ts';
+import { QueryPipeline } from './api/query-pipeline.ts';
+import type { Logger } from './api/logger.ts';
+
+export interface QueryPath {
+  readonly pipeline: QueryPipeline;
+  readonly lineage: LineageStore;
+  readonly metrics: ServiceMetrics;
+  readonly sandbox: Sandbox;
+  close(): Promise<void>;
+}
+
+/** Identifies the catalog a decision was made under: a hash of its canonical JSON. */
+export const catalogVersion = (catalog: Catalog): string =>
+  createHash('sha256').update(canonicalJson(catalog.datasets)).digest('hex').slice(0, 16);
+
+/** Identifies the data a query ran against, cheaply: the domain file's size and modification time. */
+export const dataVersion = (domainFile: string): string => {
+  const st = fs.statSync(domainFile);
+  return createHash('sha256').update(`${st.size}:${st.mtimeMs}`).digest('hex').slice(0, 16);
+};
+
+/** The lineage store reports small facts (counts, file names, reasons); the logger takes only scalars. */
+const logFields = (f: Record<string, unknown> | undefined): Record<string, string | number | boolean | null> =>
+  Object.fromEntries(
+    Object.entries(f ?? {}).map(([k, v]) => [k, v === null || ['string', 'number', 'boolean'].includes(typeof v) ? (v as string) : JSON.stringify(v)]),
+  );
+
+export async function startQueryPath(opts: {
+  config: Config;
+  catalog: Catalog;
+  policy: Policy;
+  keys: SigningKeys;
+  serverSecret: Buffer;
+  logger: Logger;
+  dsbxVersion: string;
+}): Promise<QueryPath> {
+  const { config, catalog, policy, keys, serverSecret, logger } = opts;
+  const paths = homePaths(config.home);
+  fs.mkdirSync(paths.tmp, { recursive: true });
+  const metrics = createMetrics({ sandboxRestarts: () => sandbox?.stats().restarts ?? 0 });
+  const lineage = await openLineageStore({
+    dir: paths.lineage,
+    signer: { kid: keys.kid, privateKey: keys.privateKey },
+    publicJwk: keys.publicJwk,
+    checkpointEvery: config.lineageCheckpointEvery,
+    log: {
+      info: (m, f) => logger.info('lineage', { message: m, ...logFields(f) }),
+      warn: (m, f) => logger.warn('lineage', { message: m, ...logFields(f) }),
+      error: (m, f) => logger.error('lineage', { message: m, ...logFields(f) }),
+    },
+  });
+  let compiler: SqlCompiler | undefined;
+  let sandbox: Sandbox | undefined;
+  try {
+    compiler = await SqlCompiler.create(catalog);
+    sandbox = await Sandbox.start({
+      // The real path: DuckDB locates the WAL beside the file it resolves, and a locked instance may not
+      // touch any other path, so a symlinked domain.duckdb would otherwise fail to open.
+      domainFile: fs.realpathSync(paths.domain),
+      tmpDir: paths.tmp,
+      pseudonymSecret: serverSecret,
+      ...config.sandbox,
+    });
+  } catch (e) {
+    compiler?.close();
+    await lineage.close();
+    throw e;
+  }
+  const pipeline = new QueryPipeline({
+    catalog,
+    policy,
+    compiler,
+    executor: sandbox,
+    lineage,
+    metrics,
+    engine: { duckdb: duckdbVersion(), dsbx: opts.dsbxVersion },
+    dataVersion: dataVersion(paths.domain),
+    catalogVersion: catalogVersion(catalog),
+    rateLimit: config.rateLimit,
+  });
+  const started = { compiler, sandbox };
+  return {
+    pipeline,
+    lineage,
+    metrics,
+    sandbox,
+    async close() {
+      await started.sandbox.close();
+      started.compiler.close();
+      await lineage.close();
+    },
+  };
+}
