@@ -28,6 +28,7 @@ export function checkGroupKey(p: Prov, position: number): Checked {
   if (l4) out.push({ rule: 'L4_IN_GROUP', at: at(l4, position) });
   const l3 = [...p.raw.values()].find((s) => isL3(s) && !s.base.column.categorical);
   if (l3) out.push({ rule: 'L3_UNGENERALIZED_GROUP', at: at(l3, position) });
+  else if (p.perUnit === 'raw') out.push({ rule: 'L3_UNGENERALIZED_GROUP', at: { position } });
   return out;
 }
 
@@ -38,6 +39,7 @@ export function checkOutput(mode: Mode, p: Prov, position: number): Checked {
   if (l4) out.push({ rule: 'L4_IN_OUTPUT', at: at(l4, position) });
   const l3 = [...p.raw.values()].find((s) => isL3(s) && (mode === 'rows' || !s.base.column.categorical));
   if (l3) out.push({ rule: 'L3_IN_OUTPUT', at: at(l3, position) });
+  else if (p.perUnit === 'raw') out.push({ rule: 'L3_IN_OUTPUT', at: { position } });
   return out;
 }
 
@@ -51,6 +53,8 @@ export function checkAggregate(
   const floor = args.some((a) => a.floor !== 'L1');
   const l4 = sources.find(isL4);
   const l3 = sources.find(isL3);
+  // A per-unit aggregate (one person's count or total) is L3 whatever the columns it came from.
+  const perUnit = args.some((a) => a.perUnit !== 'none');
   const fn = { function: e.name, position: e.pos };
   switch (group) {
     case 'count': {
@@ -60,11 +64,12 @@ export function checkAggregate(
     }
     case 'ordinary':
       if (l4) return [{ rule: 'AGGREGATE_NOT_ALLOWED', at: { ...fn, column: l4.base.key } }];
-      if (l3 && e.distinct) return [{ rule: 'AGGREGATE_NOT_ALLOWED', at: { ...fn, column: l3.base.key } }];
+      if ((l3 || perUnit) && e.distinct) return [{ rule: 'AGGREGATE_NOT_ALLOWED', at: { ...fn, ...(l3 ? { column: l3.base.key } : {}) } }];
       return [];
     case 'orderStatistics': {
       const bad = l4 ?? l3;
-      return bad ? [{ rule: 'ORDER_STATISTIC', at: { ...fn, column: bad.base.key } }] : [];
+      if (bad) return [{ rule: 'ORDER_STATISTIC', at: { ...fn, column: bad.base.key } }];
+      return perUnit ? [{ rule: 'ORDER_STATISTIC', at: fn }] : [];
     }
     case 'member': {
       const bad = sources.find((s) => s.base.column.level !== 'L1');
@@ -76,10 +81,13 @@ export function checkAggregate(
 /** The sensitive (L3/L4) columns whose values reach a predicate unaggregated. */
 const sensitive = (p: Prov): SourceColumn[] => [...p.raw.values(), ...p.gen.values()].filter((s) => isL3(s) || isL4(s));
 
+/** A per-unit value as a filter subject (`c.n > 3`): L3, compared with constants only. */
+const PER_UNIT = 'per_unit' as const;
+
 /** A filter subject: a bare column, or a generalizing call over one bare column with constant arguments. */
-function subject(e: Expr, provOf: ProvOf): SourceColumn | null {
+function subject(e: Expr, provOf: ProvOf): SourceColumn | typeof PER_UNIT | null {
   const p = provOf(e);
-  if (e.kind === 'column') return p.bare;
+  if (e.kind === 'column') return p.bare ?? (p.perUnit !== 'none' && p.raw.size === 0 && p.gen.size === 0 ? PER_UNIT : null);
   if (e.kind === 'function' && p.gen.size === 1 && p.raw.size === 0 && !p.aggregated) {
     const cols = e.args.filter((a) => !isConstant(a, provOf));
     if (cols.length === 1 && cols[0]!.kind === 'column') return provOf(cols[0]!).bare;
@@ -89,20 +97,37 @@ function subject(e: Expr, provOf: ProvOf): SourceColumn | null {
 
 const RANGE_OPS = new Set(['COMPARE_EQUAL', 'COMPARE_NOTEQUAL', 'COMPARE_LESSTHAN', 'COMPARE_GREATERTHAN', 'COMPARE_LESSTHANOREQUALTO', 'COMPARE_GREATERTHANOREQUALTO', 'COMPARE_DISTINCT_FROM', 'COMPARE_NOT_DISTINCT_FROM']);
 
-/** Two bare columns matched by equality must share a semantic type; L3/L4 may only be matched this way. */
+/**
+ * Two bare columns matched by equality must share a semantic type; L3/L4 may only be matched this way. An
+ * L4 column matches only another L4 column: matched to a lower-level column of the same semantic (a
+ * public legal_rep against residents' names) it would be filtered, and its rows released, through the
+ * lower level's rules.
+ */
 function matchColumns(a: SourceColumn | null, b: SourceColumn | null, position: number): Checked | null {
   if (!a || !b) return null;
   // L3 values are matched only against constants; equality matching is for L1/L2 and L4 identifiers.
   const l3 = [a, b].find(isL3);
   if (l3) return [{ rule: 'L3_FILTER_NOT_CONSTANT', at: at(l3, position) }];
   if (a.base.column.semantic !== b.base.column.semantic) return [{ rule: 'JOIN_SEMANTIC_MISMATCH', at: at(a, position) }];
+  if (isL4(a) !== isL4(b)) return [{ rule: 'L4_JOIN_LEVEL', at: at(isL4(a) ? a : b, position) }];
   return [];
+}
+
+/** JOIN ... USING: every pair of merged columns is matched as an ON equality would be. */
+export function checkUsingColumns(columns: readonly Prov[], position: number): Checked {
+  const bare = columns.map((p) => p.bare);
+  const out: { rule: Rule; at: ViolationTarget }[] = [];
+  for (let i = 1; i < bare.length; i++) {
+    const m = matchColumns(bare[0] ?? null, bare[i] ?? null, position);
+    out.push(...(m ?? [{ rule: 'JOIN_SEMANTIC_MISMATCH' as const, at: { position } }]));
+  }
+  return out;
 }
 
 function predicate(e: Expr, provOf: ProvOf): Checked {
   const p = provOf(e);
   const sens = sensitive(p);
-  if (sens.length === 0) return [];
+  if (sens.length === 0 && p.perUnit === 'none') return [];
   const refuse = (): Checked => {
     const l4 = sens.find(isL4);
     return l4 ? [{ rule: 'L4_IN_FILTER', at: at(l4, e.pos) }] : [{ rule: 'L3_FILTER_NOT_CONSTANT', at: at(sens[0], e.pos) }];
@@ -110,14 +135,14 @@ function predicate(e: Expr, provOf: ProvOf): Checked {
   const constantSubject = (subj: Expr, others: readonly Expr[]): Checked => {
     const s = subject(subj, provOf);
     if (!s || !others.every((o) => isConstant(o, provOf))) return refuse();
-    return isL4(s) ? [{ rule: 'L4_IN_FILTER', at: at(s, e.pos) }] : [];
+    return s !== PER_UNIT && isL4(s) ? [{ rule: 'L4_IN_FILTER', at: at(s, e.pos) }] : [];
   };
   switch (e.kind) {
     case 'column': // a bare BOOLEAN column as the predicate (WHERE paid)
       return p.bare && isL3(p.bare) && p.bare.base.column.type === 'BOOLEAN' ? [] : refuse();
     case 'operator':
       if (e.op === 'OPERATOR_IS_NULL' || e.op === 'OPERATOR_IS_NOT_NULL') {
-        return e.args[0]?.kind === 'column' && provOf(e.args[0]).bare ? [] : refuse();
+        return e.args[0]?.kind === 'column' && subject(e.args[0], provOf) ? [] : refuse();
       }
       if (e.op === 'COMPARE_IN' || e.op === 'COMPARE_NOT_IN') return constantSubject(e.args[0]!, e.args.slice(1));
       return refuse();
@@ -140,6 +165,20 @@ function predicate(e: Expr, provOf: ProvOf): Checked {
     default:
       return refuse();
   }
+}
+
+/**
+ * The WHEN conditions of CASE expressions inside an aggregate's arguments decide which rows count, exactly
+ * as FILTER (WHERE ...) does, so they follow the filter rules (not subqueries: those are their own scope).
+ */
+export function checkCaseConditions(args: readonly Expr[], provOf: ProvOf): Checked {
+  const out: { rule: Rule; at: ViolationTarget }[] = [];
+  const visit = (x: Expr): void => {
+    if (x.kind === 'case') for (const c of x.checks) out.push(...checkFilter(c.when, provOf));
+    childExprs(x).forEach(visit);
+  };
+  args.forEach(visit);
+  return out;
 }
 
 /** WHERE / HAVING: walks AND, OR and NOT down to predicates, and checks each. */

@@ -1,16 +1,22 @@
-// Rewrites the checked tree into what executes: clamps bounded L3 inputs of sums and averages, carries
+// Rewrites the checked tree into what executes: clamps the inputs of sums and averages over L3 values (each
+// column to its range, a whole expression to the range derived for it), carries
 // privacy units out of derived tables, adds the hidden per-group count of distinct privacy units, puts
 // the raw column in place of mask()/pseudonym() (the output gate applies them), names every output, and
 // caps row releases. Returns new nodes; the checked tree is never mutated.
 import type { ColumnNode, ConstantNode, Expr, FromNode, SelectNode } from '../sql/ast.ts';
-import type { Analysis } from '../sql/analyse.ts';
+import type { Analysis, Clamp } from '../sql/analyse.ts';
 import type { Mode } from '../sql/compiled.ts';
 
 export const UNIT_HELPER = '__dsbx_units';
 
+const INT32_MAX = 2 ** 31 - 1;
 const num = (n: number): ConstantNode => ({
   kind: 'constant', pos: 0, alias: '',
-  value: Number.isInteger(n) ? { type: { id: 'INTEGER', type_info: null }, is_null: false, value: n } : { type: { id: 'DOUBLE', type_info: null }, is_null: false, value: n },
+  value: {
+    type: { id: Number.isInteger(n) ? (Math.abs(n) <= INT32_MAX ? 'INTEGER' : 'BIGINT') : 'DOUBLE', type_info: null },
+    is_null: false,
+    value: n,
+  },
 });
 const call = (name: string, args: Expr[], distinct = false, alias = ''): Expr => ({
   kind: 'function', name, args, distinct, isOperator: false, schema: '', pos: 0, alias, filter: null, orderBy: [],
@@ -24,12 +30,19 @@ export interface RewriteOptions {
 }
 
 export function rewriteQuery(a: Analysis, opts: RewriteOptions): SelectNode {
+  const clamp = (e: Expr, c: Clamp): Expr => {
+    const bounded = call('least', [call('greatest', [{ ...e, alias: '' }, num(c.range[0])]), num(c.range[1])]);
+    const out: Expr = c.double ? { kind: 'cast', pos: 0, alias: '', arg: bounded, target: { id: 'DOUBLE', type_info: null }, tryCast: false } : bounded;
+    return e.alias ? { ...out, alias: e.alias } : out;
+  };
   const mapExpr = (e: Expr): Expr => {
-    if (e.kind === 'column') {
-      const b = a.clamps.get(e);
-      return b ? call('least', [call('greatest', [e, num(b[0])]), num(b[1])]) : e;
-    }
+    const c = a.clamps.get(e);
+    const inner = mapInner(e);
+    return c ? clamp(inner, c) : inner;
+  };
+  const mapInner = (e: Expr): Expr => {
     switch (e.kind) {
+      case 'column':
       case 'constant':
       case 'star':
         return e;

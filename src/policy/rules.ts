@@ -60,6 +60,7 @@ const DENIED = {
   UNBOUNDED_SUM: 'sums and averages of L3 values need declared bounds on every L3 input',
   JOIN_NOT_EQUALITY: 'join conditions must be equalities between columns',
   JOIN_SEMANTIC_MISMATCH: 'matched columns must have the same semantic type',
+  L4_JOIN_LEVEL: 'an L4 column can be matched only with another L4 column of the same semantic type',
   SELF_JOIN: 'a table holding personal data cannot be joined with itself',
   PRIVACY_UNIT_MISMATCH: 'all personal tables in one query must share the privacy unit type',
   MASK_NOT_ALLOWED: 'the column has no mask method',

@@ -20,7 +20,7 @@ export const GradingSchema = type({
 });
 
 export const ProfilesSchema = type({
-  threshold: { k: 'number.integer >= 2', rounding: 'number.integer >= 1', '+': 'reject' },
+  threshold: { k: 'number.integer >= 2', rounding: 'number.integer >= 1', perUnitCountBound: 'number.integer >= 1', '+': 'reject' },
   rows: { kAnonymity: 'number.integer >= 2', rowCap: 'number.integer >= 1', '+': 'reject' },
   dp: {
     epsilonPerQuery: 'number > 0',

@@ -10,11 +10,12 @@ import { childExprs } from './ast.ts';
 import { ViolationList } from '../policy/rules.ts';
 import { classifyFunction, isCoarseTruncUnit, isGeneralizingPart, safeFunctionName } from '../policy/functions.ts';
 import {
-  CONSTANT_PROV, aggregate, allSources, columnProv, combine, generalize, lift, type BaseColumn, type Prov,
+  CONSTANT_PROV, aggregate, allSources, carriesL3, columnProv, combine, generalize, lift, type BaseColumn, type LiftContext, type Prov,
 } from './provenance.ts';
+import { BUCKET_RESOLUTION, constantOf, outward, rangeOf, type Range } from './interval.ts';
 import { Scope, type Source, type SourceColumnEntry } from './scope.ts';
 import {
-  checkAggregate, checkFilter, checkGroupKey, checkJoinCondition, checkOutput, isConstant, type Checked,
+  checkAggregate, checkCaseConditions, checkFilter, checkGroupKey, checkJoinCondition, checkOutput, checkUsingColumns, isConstant, type Checked,
 } from '../policy/checks.ts';
 
 export interface ReleaseOutput {
@@ -26,6 +27,16 @@ export interface ReleaseOutput {
   readonly protect: { readonly method: 'mask' | 'pseudonym'; readonly column: BaseColumn; readonly arg: Expr } | null;
 }
 
+/** A clamp the rewrite puts around an expression: `least(greatest(x, lo), hi)`, optionally over DOUBLE. */
+export interface Clamp {
+  readonly range: Range;
+  /**
+   * Cast the clamped value to DOUBLE: inside compound expressions over L3 values, so that integer and
+   * DECIMAL arithmetic cannot overflow and raise an error that depends on the data.
+   */
+  readonly double: boolean;
+}
+
 export interface Analysis {
   readonly violations: ViolationList;
   readonly root: SelectNode;
@@ -34,8 +45,11 @@ export interface Analysis {
   readonly rootUnits: readonly Expr[];
   /** Unit items to append to derived selects so that the root can count units through them. */
   readonly unitItems: ReadonlyMap<SelectNode, readonly Expr[]>;
-  /** Column nodes inside ordinary aggregates over bounded L3 values, with the bounds to clamp to. */
-  readonly clamps: ReadonlyMap<ColumnNode, readonly [number, number]>;
+  /**
+   * Inside ordinary aggregates over L3 values: every column with a known range (declared bounds, per-unit
+   * bounds), and the whole argument when it is an expression, with the range derived for it.
+   */
+  readonly clamps: ReadonlyMap<Expr, Clamp>;
   readonly inputs: ReadonlyMap<string, { readonly base: BaseColumn; readonly usage: Set<Usage> }>;
   /** Every catalog column the analysis resolved (the plan check's allowance). */
   readonly accounted: ReadonlySet<string>;
@@ -75,7 +89,7 @@ export class Analyser {
   private readonly referenced = new Set<string>();
   private starUsed = false;
   private readonly names = new Set<string>();
-  private readonly clamps = new Map<ColumnNode, readonly [number, number]>();
+  private readonly clamps = new Map<Expr, Clamp>();
   private readonly unitItems = new Map<SelectNode, Expr[]>();
   private readonly provs = new Map<Expr, Prov>();
   private readonly datasets = new Set<string>();
@@ -178,7 +192,7 @@ export class Analyser {
     info.outputs.forEach((o, i) => {
       const name = (columnAliases[i] ?? o.name).toLowerCase();
       order.push(name);
-      if (!columns.has(name)) columns.set(name, { name, prov: lift(o.prov) });
+      if (!columns.has(name)) columns.set(name, { name, prov: lift(o.prov, this.liftContext(info)) });
     });
     // Each personal instance inside gets a hidden output carrying its unit, referenced from this scope.
     let items = this.unitItems.get(body);
@@ -186,12 +200,16 @@ export class Analyser {
       items = info.units.map((u) => ({ ...u, alias: unitName(++this.unitCounter) }));
       this.unitItems.set(body, items);
     }
-    items.forEach((u, i) => columns.set(u.alias, { name: u.alias, prov: lift(this.provOf(info.units[i]!)) }));
+    items.forEach((u, i) => columns.set(u.alias, { name: u.alias, prov: lift(this.provOf(info.units[i]!), this.liftContext(info)) }));
     const units = items.map((u) => col(alias ? [alias, u.alias] : [u.alias]));
     return {
       alias, kind: 'derived', schema: '', table: '', columns, order, units, personalTables: info.personalTables,
       starSafe: [...columns.values()].every((c) => allSources(c.prov).every((s) => s.base.column.level === 'L1' || s.base.column.level === 'L2')),
     };
+  }
+
+  private liftContext(info: SelectInfo): LiftContext {
+    return { perUnit: info.personalTables.length > 0, countBound: this.policy.profiles.threshold.perUnitCountBound };
   }
 
   // ---- SELECT -----------------------------------------------------------------------------------
@@ -392,7 +410,7 @@ export class Analyser {
         const left = this.expr(e.left, ctx, ctes);
         const info = this.select(e.query, 'in_subquery', ctes);
         const out = info.outputs[0];
-        if (out) this.provs.set(e.query.items[0]!, lift(out.prov));
+        if (out) this.provs.set(e.query.items[0]!, lift(out.prov, this.liftContext(info)));
         this.use(left, ctx.usage === 'output' ? 'output' : 'filter');
         return combine([left]);
       }
@@ -452,8 +470,9 @@ export class Analyser {
           this.report(checkFilter(e.filter, (x) => this.provOf(x)));
         }
         this.report(checkAggregate(e, cls.group, args));
-        if (cls.group === 'ordinary') this.clampInputs(e);
-        return aggregate(e.name, args);
+        this.report(checkCaseConditions(e.args, (x) => this.provOf(x)));
+        const contribution = cls.group === 'ordinary' ? this.boundAggregate(e) : null;
+        return aggregate(e.name, args, contribution);
       }
       case 'generalizing':
       case 'scalar': {
@@ -487,27 +506,60 @@ export class Analyser {
       }
       case 'age_band':
       case 'bucket':
-        return e.args.length === 2 && isConstant(e.args[1]!, (x) => this.provOf(x));
+        return e.args.length === 2 && this.widthGeneralizes(e);
       default:
         return Object.hasOwn(this.policy.functions.generalizing, e.name) && e.args.length === 1;
     }
   }
 
-  /** Every column reaching an ordinary aggregate with raw L3 sources is clamped, or the sum is unbounded. */
-  private clampInputs(e: Expr): void {
-    const visit = (x: Expr): void => {
-      if (x.kind === 'column') {
-        const p = this.provOf(x);
-        const l3 = [...p.raw.values(), ...p.gen.values()].filter((s) => s.base.column.level === 'L3');
-        if (l3.length === 0) return;
-        const b = p.bare?.bounded ? p.bare.base.column.bounds : undefined;
-        if (b && l3.length === 1) this.clamps.set(x, [b[0], b[1]]);
-        else this.violations.add('UNBOUNDED_SUM', { position: x.pos, column: l3[0]!.base.key });
-        return;
-      }
-      childExprs(x).forEach(visit);
+  /**
+   * bucket(x, width) and age_band(d, width) generalize only with a positive constant width; over L3
+   * values a bucket must also be at least a thousandth of the input's known range, so that a tiny width
+   * is not a way to release raw values (an L3 input of unknown range cannot be bucketed).
+   */
+  private widthGeneralizes(e: Extract<Expr, { kind: 'function' }>): boolean {
+    const width = constantOf(e.args[1]!);
+    const l3 = carriesL3(this.provOf(e.args[0]!));
+    const refuse = (): boolean => {
+      if (l3) this.violations.add('L3_UNGENERALIZED_GROUP', { position: e.pos, function: e.name });
+      return false;
     };
-    childExprs(e).forEach(visit);
+    if (width === null || !(width > 0) || !isConstant(e.args[1]!, (x) => this.provOf(x))) return refuse();
+    if (e.name === 'age_band') return Number.isInteger(width) ? true : refuse();
+    if (!l3) return true;
+    const r = rangeOf(e.args[0]!, (c) => this.provOf(c).range ?? undefined);
+    return r !== undefined && width >= (r[1] - r[0]) / BUCKET_RESOLUTION ? true : refuse();
+  }
+
+  /**
+   * sum/avg/stddev/variance over L3 values (columns or per-unit aggregates) need a finite, known range: it
+   * is derived by interval arithmetic (src/sql/interval.ts); every column in it is clamped to its range,
+   * and an expression as a whole to the derived one, cast to DOUBLE so that no arithmetic can overflow.
+   * Without a range the sum is refused (UNBOUNDED_SUM). Returns the clamped per-row range (DP sensitivity).
+   */
+  private boundAggregate(e: Extract<Expr, { kind: 'function' }>): Range | null {
+    const args = e.args.map((a) => this.provOf(a));
+    if (!args.some(carriesL3)) return null;
+    const refuse = (): null => {
+      const l3 = args.flatMap((p) => [...p.raw.values(), ...p.gen.values()]).find((s) => s.base.column.level === 'L3');
+      this.violations.add('UNBOUNDED_SUM', { position: e.pos, ...(l3 ? { column: l3.base.key } : {}) });
+      return null;
+    };
+    const arg = e.args[0];
+    if (e.args.length !== 1 || !arg) return refuse();
+    const leaves: ColumnNode[] = [];
+    const r = rangeOf(arg, (c) => {
+      const known = this.provOf(c).range;
+      if (known) leaves.push(c);
+      return known ?? undefined;
+    });
+    if (r === undefined) return refuse();
+    const compound = arg.kind !== 'column';
+    for (const c of leaves) this.clamps.set(c, { range: this.provOf(c).range!, double: compound });
+    if (!compound) return r;
+    const range = outward(r);
+    this.clamps.set(arg, { range, double: false });
+    return range;
   }
 
   private joinConditions(f: FromNode, scope: Scope, ctes: ReadonlyMap<string, CteNode>): void {
@@ -523,8 +575,7 @@ export class Analyser {
       const provs = scope.sources.filter((s) => s.columns.has(name)).map((s) => s.columns.get(name)!.prov);
       if (provs.length < 2) this.violations.add('UNKNOWN_COLUMN', { position: f.pos });
       provs.forEach((p) => { this.use(p, 'join'); for (const s of allSources(p)) this.accounted.add(s.base.key); });
-      const sem = new Set(provs.map((p) => p.bare?.base.column.semantic ?? '?'));
-      if (sem.size > 1 || sem.has('?')) this.violations.add('JOIN_SEMANTIC_MISMATCH', { position: f.pos });
+      this.report(checkUsingColumns(provs, f.pos));
     }
   }
 }

@@ -7,6 +7,8 @@ import { loadPolicy } from '../policy/load.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Decision } from '../policy/decision.ts';
 import { compileQuery, SqlCompiler } from './compile.ts';
+import { Analyser } from './analyse.ts';
+import { parseSql } from './parse.ts';
 import type { CompiledQuery, Mode } from './compiled.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -141,5 +143,124 @@ describe('rewrite and render', () => {
     const c = await allowed("SELECT gender, age_band(birth_date, 10) AS band, count(*) FROM population.residents WHERE birth_date >= DATE '1950-01-01' GROUP BY 1, 2");
     expect(c.sql).toContain('age_band(birth_date, 10)');
     expect(c.outputs.map((o) => o.name)).toEqual(['gender', 'band', 'count']);
+  });
+});
+
+async function refusedWith(sql: string, rule: string, mode: Mode = 'aggregate'): Promise<void> {
+  const d = await compile(sql, mode);
+  expect(d.effect).toBe('deny');
+  if (d.effect === 'deny') {
+    expect(d.code).toBe('POLICY_DENIED');
+    expect(d.violations.map((v) => v.rule)).toContain(rule);
+  }
+}
+
+const PER_PERSON_CLAIMS = '(SELECT id_card, count(*) AS n, count(DISTINCT hospital_code) AS h, sum(total_cost) AS cost FROM health.medical_claims GROUP BY id_card) c';
+
+describe('sums over L3 values need a range derived by interval arithmetic', () => {
+  it.each([
+    'SELECT district, sum(1 / (kwh + 0.000001)) AS s FROM utilities.power_usage GROUP BY 1',
+    'SELECT season, avg(amount_due / nullif(area_m2 - 100.5, 0)) AS x FROM utilities.heating_bills GROUP BY 1',
+    'SELECT h.district, sum(amount_due / kwh) AS s FROM utilities.heating_bills h JOIN utilities.power_usage p USING (id_card) GROUP BY 1',
+    'SELECT district, sum(exp(kwh)) AS s FROM utilities.power_usage GROUP BY 1',
+    'SELECT district, stddev(kwh % 7) AS s FROM utilities.power_usage GROUP BY 1',
+    'SELECT district, avg(year(birth_date)) AS s FROM population.residents GROUP BY 1',
+  ])('refuses a transform without a finite, known range: %s', async (sql) => {
+    await refusedWith(sql, 'UNBOUNDED_SUM');
+  });
+
+  it('clamps every input and the whole expression to the derived range, in DOUBLE arithmetic', async () => {
+    const c = await allowed('SELECT h.district, sum(kwh * 2 + 1) AS s, avg(amount_due / area_m2) AS per_m2 FROM utilities.power_usage p JOIN utilities.heating_bills h USING (id_card) GROUP BY 1');
+    expect(c.sql).toContain('sum(least(greatest(((CAST(least(greatest(kwh, 0), 5000) AS DOUBLE) * 2) + 1), 1), 10001))');
+    expect(c.sql).toContain('avg(least(greatest((CAST(least(greatest(amount_due, 0), 20000) AS DOUBLE) / CAST(least(greatest(area_m2, 10), 400) AS DOUBLE)), 0), 2000))');
+  });
+
+  it('casts to DOUBLE so that arithmetic on clamped values cannot overflow into a data-dependent error', async () => {
+    const c = await allowed('SELECT district, sum(amount_due * 100000000000) AS s FROM utilities.heating_bills GROUP BY 1');
+    expect(c.sql).toContain('CAST(least(greatest(amount_due, 0), 20000) AS DOUBLE) * 100000000000');
+  });
+
+  it('takes the range of CASE and coalesce from their branches, not from their conditions', async () => {
+    const c = await allowed('SELECT district, sum(CASE WHEN kwh > 100 THEN coalesce(kwh, 0) ELSE 0 END) AS s FROM utilities.power_usage GROUP BY 1');
+    expect(c.sql).toMatch(/sum\(least\(greatest\(CASE .* END, 0\), 5000\)\)/);
+  });
+
+  it('checks CASE conditions inside aggregates as filters', async () => {
+    await refusedWith('SELECT district, sum(CASE WHEN birth_date > registered_on THEN 1 ELSE 0 END) AS n FROM population.residents GROUP BY 1', 'L3_FILTER_NOT_CONSTANT');
+  });
+
+  it('records the clamped per-row range on the aggregate provenance (for DP sensitivity)', async () => {
+    const parsed = await parseSql('SELECT district, sum(kwh * 2 + 1) AS s, sum(kwh) AS t FROM utilities.power_usage GROUP BY 1', compiler);
+    if (!parsed.ok) throw new Error('parse');
+    const a = new Analyser(catalog, policy, 'aggregate').analyse(parsed.query);
+    expect(a.outputs[1]!.prov.contribution).toEqual([1, 10001]);
+    expect(a.outputs[2]!.prov.contribution).toEqual([0, 5000]);
+  });
+});
+
+describe('L4 columns are matched only with L4 columns', () => {
+  it('refuses an equality join of an L4 column to a lower-level column of the same semantic', async () => {
+    await refusedWith('SELECT r.district, count(*) FROM population.residents r JOIN market.enterprises e ON r.name = e.legal_rep GROUP BY 1', 'L4_JOIN_LEVEL');
+    await refusedWith('SELECT e.legal_rep, r.gender FROM market.enterprises e JOIN population.residents r ON r.name = e.legal_rep', 'L4_JOIN_LEVEL', 'rows');
+  });
+
+  it('refuses IN (SELECT ...) between an L4 column and a lower-level one', async () => {
+    await refusedWith('SELECT district, count(*) FROM population.residents WHERE name IN (SELECT legal_rep FROM market.enterprises) GROUP BY 1', 'L4_JOIN_LEVEL');
+  });
+
+  it('still matches L4 identifiers of the same semantic across personal tables', async () => {
+    await allowed('SELECT r.district, count(*) AS n FROM population.residents r JOIN social_security.insured i ON i.id_card = r.id_card GROUP BY 1');
+  });
+});
+
+describe('per-person aggregates are L3 values', () => {
+  it('refuses order statistics over them', async () => {
+    await refusedWith(`SELECT max(c.n) AS m FROM ${PER_PERSON_CLAIMS}`, 'ORDER_STATISTIC');
+    await refusedWith(`SELECT quantile_cont(c.n, 1.0) AS q FROM ${PER_PERSON_CLAIMS}`, 'ORDER_STATISTIC');
+  });
+
+  it('refuses a per-person total as a raw group key, and accepts it bucketed', async () => {
+    await refusedWith(`SELECT c.cost, count(*) FROM ${PER_PERSON_CLAIMS} GROUP BY 1`, 'L3_UNGENERALIZED_GROUP');
+    await allowed(`SELECT bucket(c.cost, 1000) AS b, count(*) AS people FROM ${PER_PERSON_CLAIMS} GROUP BY 1`);
+  });
+
+  it('accepts a per-person count as a group key (integers in [0, perUnitCountBound]) and bucketed', async () => {
+    const raw = await allowed(`SELECT c.n, count(*) AS people FROM ${PER_PERSON_CLAIMS} GROUP BY 1`);
+    expect(raw.outputs[0]!.protection).toEqual({ kind: 'group_key', level: 'L3', generalized: true });
+    await allowed(`SELECT bucket(c.n, 5) AS b, count(*) AS people FROM ${PER_PERSON_CLAIMS} GROUP BY 1`);
+  });
+
+  it('clamps a per-person count to [0, perUnitCountBound] where it is summed', async () => {
+    expect(policy.profiles.threshold.perUnitCountBound).toBe(1000);
+    const c = await allowed(`SELECT r.district, avg(c.n) AS claims FROM ${PER_PERSON_CLAIMS} JOIN population.residents r ON r.id_card = c.id_card GROUP BY 1`);
+    expect(c.sql).toContain('avg(least(greatest(c.n, 0), 1000))');
+    expect(c.outputs[1]!.protection).toMatchObject({ kind: 'aggregate', fn: 'avg', level: 'L3' });
+  });
+
+  it('filters them by comparison with constants only', async () => {
+    await allowed(`SELECT c.n, count(*) AS people FROM ${PER_PERSON_CLAIMS} WHERE c.n > 2 GROUP BY 1`);
+    await refusedWith(`SELECT c.n, count(*) AS people FROM ${PER_PERSON_CLAIMS} WHERE c.n = c.h GROUP BY 1`, 'L3_FILTER_NOT_CONSTANT');
+  });
+
+  it('refuses a sum over a per-unit total of an unbounded column', async () => {
+    await refusedWith('SELECT avg(t.f) AS f FROM (SELECT card_no, sum(fare) AS f FROM transit.card_trips GROUP BY card_no) t', 'UNBOUNDED_SUM');
+  });
+});
+
+describe('generalizing widths and units', () => {
+  it.each([
+    'SELECT bucket(kwh, 1) AS b, count(*) FROM utilities.power_usage GROUP BY 1',
+    'SELECT bucket(kwh, 0) AS b, count(*) FROM utilities.power_usage GROUP BY 1',
+    'SELECT bucket(kwh, -5) AS b, count(*) FROM utilities.power_usage GROUP BY 1',
+    'SELECT bucket(kwh * 1000, 5) AS b, count(*) FROM utilities.power_usage GROUP BY 1',
+    'SELECT age_band(birth_date, 0) AS b, count(*) FROM population.residents GROUP BY 1',
+    "SELECT date_trunc(lower('YEAR'), visit_date) AS m, count(*) FROM health.medical_claims GROUP BY 1",
+  ])('refuses %s', async (sql) => {
+    await refusedWith(sql, 'L3_UNGENERALIZED_GROUP');
+  });
+
+  it('accepts a bucket at least a thousandth of the bounded range', async () => {
+    await allowed('SELECT bucket(kwh, 5) AS b, count(*) AS n FROM utilities.power_usage GROUP BY 1');
+    await allowed('SELECT bucket(kwh / 10, 0.5) AS b, count(*) AS n FROM utilities.power_usage GROUP BY 1');
   });
 });

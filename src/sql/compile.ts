@@ -56,7 +56,8 @@ const COUNTS = new Set(['count', 'count_star']);
 function outputColumn(mode: Mode, o: ReleaseOutput): OutputColumn {
   const p = o.prov;
   const derivedFrom = allSources(p).map((s) => ({ dataset: s.base.dataset.id, table: s.base.table.name, column: s.base.column.name }));
-  const generalized = p.gen.size > 0 && levelOf(p.raw) !== 'L3' && levelOf(p.raw) !== 'L4';
+  // A per-unit count is generalized by its integer granularity (see lift in provenance.ts).
+  const generalized = (p.gen.size > 0 || p.perUnit === 'generalized') && p.perUnit !== 'raw' && levelOf(p.raw) !== 'L3' && levelOf(p.raw) !== 'L4';
   let protection: Protection;
   let transform: Transform;
   if (o.protect) {
