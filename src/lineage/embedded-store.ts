@@ -6,7 +6,7 @@ import path from 'node:path';
 import { AppError, isAppError } from '../errors.ts';
 import { parseRecordLine, sealRecord } from './canonical-hash.ts';
 import { ChainWalk } from './chain-walk.ts';
-import { signCheckpoint, type CheckpointSigner, type VerificationKey } from './checkpoint.ts';
+import { signCheckpoint, type Checkpoint, type CheckpointSigner, type VerificationKey } from './checkpoint.ts';
 import { GENESIS_HASH, type LineageEntry, type LineageRecord } from './record.ts';
 import { newRecordId } from './record-id.ts';
 import { ReviewerIndex, type LineageFilter, type RecordLocation } from './reviewer-index.ts';
@@ -397,6 +397,11 @@ class EmbeddedLineageStore implements LineageStore {
     } finally {
       await Promise.all([...handles.values()].map((h) => h.close()));
     }
+  }
+
+  async checkpoints(): Promise<readonly Checkpoint[]> {
+    // Only the bytes already fsync'd: a checkpoint being written is not shown until it is durable.
+    return (await readCheckpoints(this.dir, this.options.publicJwk, this.checkpointsBytes)).checkpoints;
   }
 
   verify(): Promise<VerifyReport> {

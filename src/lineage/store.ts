@@ -1,6 +1,7 @@
 // The lineage store interface: what the query API and the reviewer routes use, whatever keeps the records
 // (the embedded NDJSON segment store here; a PostgreSQL store for several replicas could come later).
 import type { ChainBreak } from './chain-walk.ts';
+import type { Checkpoint } from './checkpoint.ts';
 import type { LineageEntry, LineageRecord } from './record.ts';
 import type { LineageFilter } from './reviewer-index.ts';
 import type { VerifyReport } from './verify.ts';
@@ -42,6 +43,8 @@ export interface LineageStore {
   verify(): Promise<VerifyReport>;
   head(): { readonly count: number; readonly hash: string };
   integrity(): IntegrityStatus;
+  /** The signed checkpoints durable now whose signatures verify, in file order (for the reviewers' console). */
+  checkpoints(): Promise<readonly Checkpoint[]>;
   /** Signs and appends a checkpoint of the current head now. */
   checkpoint(): Promise<void>;
   /** Finishes pending appends, writes a final checkpoint, releases the files. */
