@@ -102,7 +102,7 @@ async function generate(ctx: GenerationContext): Promise<void> {
     SELECT p.h, p.d_idx, p.district_code, p.code_int, p.area_wsum, p.district, p.urban, p.size,
            p.h * 16 AS head_pk,
            pa.age_from + CAST(floor(${u('head_age', 'p.h')} * 5) AS INTEGER) AS head_age,
-           ${u('head_gender', 'p.h')} < 0.62 AS head_male,
+           ${u('head_gender', 'p.h')} < 0.56 AS head_male,
            pe.eth_idx, pe.ethnicity, psn.surname,
            CAST(p.code_int * 1000000000 + p.h AS VARCHAR) AS household_id,
            CASE
