@@ -37,7 +37,38 @@ export interface OutputColumn {
 /** Columns the rewrite adds that the gate uses and then removes; they never leave the sandbox. */
 export interface HelperColumn {
   readonly name: string;
-  readonly role: 'unit_count';
+  /** unit_count: distinct privacy units of the group; row_count (dp avg): rows behind a noisy average. */
+  readonly role: 'unit_count' | 'row_count';
+}
+
+/**
+ * Differential privacy (profile `dp`): what each released aggregate measures, so that src/dp can calibrate
+ * its noise. count: rows; count_units: distinct privacy units; sum: the clamped values, summed in integer
+ * units of 10^-decimals (the rewrite scales and rounds each row); avg: such a sum, divided by the row count
+ * in the helper `countHelper` after both are noised.
+ */
+export interface DpAggregate {
+  readonly output: string;
+  readonly measure: 'count' | 'count_units' | 'sum' | 'avg';
+  /** sum/avg: each row's value is clamped to this range (in the value's own units) before it is summed. */
+  readonly bounds: readonly [number, number] | null;
+  /** sum/avg: the sum is an integer count of 10^-decimals units (cents: 2); 0 for counts. */
+  readonly decimals: number;
+  readonly countHelper: string | null;
+}
+
+export interface DpQuery {
+  /** Contribution bounds the rewrite enforced: groups per privacy unit, rows per unit and group. */
+  readonly maxGroups: number;
+  readonly maxRows: number;
+  /** Grouped releases are thresholded on a noisy unit count (τ); a global aggregate always has its one row. */
+  readonly grouped: boolean;
+  /** τ is never below this (policy dp.k). */
+  readonly tauFloor: number;
+  /** ε and δ of this release: the policy default from the compiler, the caller's ε set by the query API. */
+  readonly epsilon: number;
+  readonly delta: number;
+  readonly aggregates: readonly DpAggregate[];
 }
 
 export interface InputColumn extends ColumnRef {
@@ -64,4 +95,6 @@ export interface CompiledQuery {
   readonly rowCap: number;
   readonly datasets: readonly string[];
   readonly inputs: readonly InputColumn[];
+  /** Present exactly when profile is 'dp' (aggregate mode only). */
+  readonly dp?: DpQuery;
 }
