@@ -6,6 +6,9 @@ const COMMANDS = {
   serve: () => import('./serve.ts'),
   token: () => import('./token.ts'),
   lineage: () => import('./lineage.ts'),
+  query: () => import('./query.ts'),
+  catalog: () => import('./catalog.ts'),
+  budget: () => import('./budget.ts'),
 } as const satisfies Record<string, () => Promise<CommandModule>>;
 
 export interface CommandModule {
@@ -21,8 +24,12 @@ commands:
   serve     run the HTTP service
   token     issue license tokens (dsbx token issue --help)
   lineage   verify or export the lineage log
+  query     run a SELECT on the service at $DSBX_URL with the license in $DSBX_TOKEN
+  catalog   list datasets, or one dataset's columns and grading levels
+  budget    show your differential-privacy budget per dataset
 
-Every command reads DSBX_HOME (default ./var). \`dsbx <command> --help\` describes a command.`;
+The domain commands read DSBX_HOME (default ./var); query, catalog and budget read DSBX_URL and DSBX_TOKEN.
+\`dsbx <command> --help\` describes a command.`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

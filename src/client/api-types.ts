@@ -1,0 +1,26 @@
+// The client's request and response types, taken from the API's own arktype schemas (type-only imports,
+// so nothing of the server runs in a client): when the API changes a schema, the client's types follow.
+import type { QueryRequestSchema } from '../api/query-request.ts';
+import type { ExplainResponseSchema, QueryResponseSchema } from '../api/query-response.ts';
+import type { CatalogViewSchema, DatasetViewSchema } from '../api/routes/catalog.ts';
+import type { HistoryPageSchema, HistoryQuerySchema } from '../api/routes/history.ts';
+import type { ErrorBodySchema } from '../api/error-body.ts';
+
+export type QueryRequest = typeof QueryRequestSchema.infer;
+export type QueryResponse = typeof QueryResponseSchema.infer;
+export type ExplainResponse = typeof ExplainResponseSchema.infer;
+export type CatalogView = typeof CatalogViewSchema.infer;
+export type DatasetView = typeof DatasetViewSchema.infer;
+export type HistoryPage = typeof HistoryPageSchema.infer;
+export type HistoryQuery = typeof HistoryQuerySchema.infer;
+export type ErrorBody = typeof ErrorBodySchema.infer;
+
+export type ResultColumn = QueryResponse['columns'][number];
+export type ResultValue = QueryResponse['rows'][number][number];
+export type Disclosure = QueryResponse['disclosure'];
+
+/**
+ * GET /v1/budget: allocation, spent and remaining ε per dataset. The route publishes no schema yet, so the
+ * client promises no more than a JSON object rather than copying a shape that may still change.
+ */
+export type BudgetReport = { readonly [key: string]: unknown };
