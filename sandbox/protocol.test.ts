@@ -4,7 +4,17 @@ import { type } from 'arktype';
 import { aggregatePlan, countOf, maskedColumn, residentsPerDistrict, rowsPlan } from './fixtures/compiled-plans.ts';
 import { FromExecutor, parseCompiledQuery, parseGateResult, ToExecutor } from './protocol.ts';
 
+const DP = {
+  maxGroups: 1, maxRows: 5, grouped: true, tauFloor: 10, epsilon: 1, delta: 1e-6,
+  aggregates: [{ output: 'n', measure: 'count', bounds: null, decimals: 0, countHelper: null }],
+};
+
 describe('compiled queries crossing into the executor', () => {
+  it('accepts a dp plan with its dp description intact', () => {
+    const plan = { ...residentsPerDistrict(), profile: 'dp', threshold: null, dp: DP };
+    expect(parseCompiledQuery(plan)?.dp).toEqual(DP);
+  });
+
   it('accepts the shapes the compiler produces', () => {
     expect(parseCompiledQuery(residentsPerDistrict())).toBeDefined();
     expect(parseCompiledQuery(rowsPlan('SELECT name FROM population.residents', [maskedColumn('name', 'name')]))).toBeDefined();
@@ -19,6 +29,9 @@ describe('compiled queries crossing into the executor', () => {
     { name: 'an empty SQL text', value: { ...residentsPerDistrict(), sql: '' } },
     { name: 'a negative row cap', value: { ...residentsPerDistrict(), rowCap: -1 } },
     { name: 'a version from the future', value: { ...residentsPerDistrict(), version: 2 } },
+    { name: 'a dp description with an unknown measure', value: { ...residentsPerDistrict(), profile: 'dp', dp: { ...DP, aggregates: [{ ...DP.aggregates[0], measure: 'median' }] } } },
+    { name: 'a dp description with an unknown key', value: { ...residentsPerDistrict(), profile: 'dp', dp: { ...DP, noiseless: true } } },
+    { name: 'an unknown helper role', value: { ...residentsPerDistrict(), helpers: [{ name: 'h', role: 'exact_sum' }] } },
   ])('refuses $name', ({ value }) => {
     expect(parseCompiledQuery(value)).toBeUndefined();
   });

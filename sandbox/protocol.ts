@@ -24,6 +24,25 @@ export const ProtectionSchema = type({ kind: "'group_key'", level, generalized: 
 
 const columnRef = { dataset: name, table: name, column: name } as const;
 
+/** The dp description (src/sql/compiled.ts, DpQuery); src/dp/noise-plan.ts checks the values further. */
+export const DpQuerySchema = type({
+  maxGroups: 'number.integer >= 1',
+  maxRows: 'number.integer >= 1',
+  grouped: 'boolean',
+  tauFloor: 'number.integer >= 1',
+  epsilon: 'number > 0',
+  delta: '0 < number < 1',
+  aggregates: type({
+    output: name,
+    measure: "'count' | 'count_units' | 'sum' | 'avg'",
+    bounds: type(['number', 'number']).or('null'),
+    decimals: '0 <= number.integer <= 6',
+    countHelper: type(name).or('null'),
+    '+': 'reject',
+  }).array(),
+  '+': 'reject',
+});
+
 export const CompiledQuerySchema = type({
   version: '1',
   mode: "'aggregate' | 'rows'",
@@ -38,7 +57,7 @@ export const CompiledQuerySchema = type({
     transform: /^(raw|generalized|masked|pseudonymized|aggregated\(.+\))$/,
     quasiIdentifier: 'boolean',
   }).array(),
-  helpers: type({ name, role: "'unit_count'" }).array(),
+  helpers: type({ name, role: "'unit_count' | 'row_count'" }).array(),
   threshold: type({ k: 'number.integer >= 1', rounding: 'number.integer >= 1' }).or('null'),
   kAnonymity: type({ k: 'number.integer >= 1', quasiIdentifiers: type(name).array() }).or('null'),
   rowCap: count,
@@ -48,6 +67,7 @@ export const CompiledQuerySchema = type({
     level,
     usage: type("'output' | 'filter' | 'join' | 'group' | 'aggregate'").array(),
   }).array(),
+  'dp?': DpQuerySchema,
 });
 
 /** Validate a CompiledQuery that crossed a boundary; undefined when it does not validate. */

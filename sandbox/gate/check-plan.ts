@@ -2,12 +2,35 @@
 // looked at. The compiler is trusted to decide; the gate is not trusted to guess what it meant.
 import type { CompiledQuery } from '../../src/sql/compiled.ts';
 import { SandboxError } from '../failure.ts';
+import { noisePlanOf } from './noise.ts';
 import type { GateStep } from './types.ts';
 
+/**
+ * A dp plan must say how every released aggregate is noised: an aggregate the plan forgot would leave
+ * exact. Aggregate mode only, no exact threshold or k-anonymity, and the helpers the noise step reads.
+ */
+function checkDpPlan(compiled: CompiledQuery): void {
+  const dp = compiled.dp;
+  if (dp === undefined || compiled.mode !== 'aggregate' || compiled.threshold !== null || compiled.kAnonymity !== null) {
+    throw new SandboxError('plan_invalid');
+  }
+  noisePlanOf(compiled);
+  const aggregates = compiled.outputs.filter((o) => o.protection.kind === 'aggregate').map((o) => o.name).sort();
+  const noised = dp.aggregates.map((a) => a.output).sort();
+  if (aggregates.length !== noised.length || aggregates.some((a, i) => a !== noised[i])) throw new SandboxError('plan_invalid');
+  const helpers = new Map(compiled.helpers.map((h) => [h.name, h.role]));
+  for (const a of dp.aggregates) {
+    if ((a.measure === 'avg') !== (a.countHelper !== null)) throw new SandboxError('plan_invalid');
+    if (a.countHelper !== null && helpers.get(a.countHelper) !== 'row_count') throw new SandboxError('plan_invalid');
+  }
+  const rowCounts = compiled.helpers.filter((h) => h.role === 'row_count').length;
+  if (rowCounts !== dp.aggregates.filter((a) => a.countHelper !== null).length) throw new SandboxError('plan_invalid');
+  if (dp.grouped && compiled.helpers.filter((h) => h.role === 'unit_count').length !== 1) throw new SandboxError('plan_invalid');
+}
+
 export function checkPlan(compiled: CompiledQuery): void {
-  // Differential privacy needs the noise step, which the gate does not have yet: releasing a `dp` query
-  // without noise would silently weaken what the dataset's profile promises.
-  if (compiled.profile !== 'threshold') throw new SandboxError('profile_unsupported');
+  if (compiled.profile === 'dp') checkDpPlan(compiled);
+  else if (compiled.dp !== undefined || compiled.helpers.some((h) => h.role !== 'unit_count')) throw new SandboxError('plan_invalid');
 
   const names = [...compiled.outputs.map((o) => o.name), ...compiled.helpers.map((h) => h.name)];
   if (new Set(names).size !== names.length) throw new SandboxError('plan_invalid');

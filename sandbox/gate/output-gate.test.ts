@@ -128,9 +128,9 @@ describe('plans the gate refuses to apply', () => {
     expect(failureOf(() => runOutputGate(raw, plan, ctx))).toEqual({ code: 'INTERNAL', cause: 'plan_invalid' });
   });
 
-  it('refuses the dp profile until the noise step exists', () => {
+  it('refuses a dp plan that does not say how to noise its aggregates (it would otherwise leave exact)', () => {
     const plan: CompiledQuery = { ...residentsPerDistrict(), profile: 'dp' };
-    expect(failureOf(() => runOutputGate(perDistrict([['建华区', 40n, 40n]]), plan, ctx))).toEqual({ code: 'INTERNAL', cause: 'profile_unsupported' });
+    expect(failureOf(() => runOutputGate(perDistrict([['建华区', 40n, 40n]]), plan, ctx))).toEqual({ code: 'INTERNAL', cause: 'plan_invalid' });
   });
 });
 

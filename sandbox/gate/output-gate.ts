@@ -9,6 +9,7 @@ import { helperRemovalStep } from './helper-removal.ts';
 import { jsonSafeRows } from './json-safe.ts';
 import { kAnonymityStep } from './k-anonymity.ts';
 import { maskingStep } from './masking.ts';
+import { noiseStep } from './noise.ts';
 import { pseudonymStep } from './pseudonym.ts';
 import { resultSha256 } from './result-hash.ts';
 import { roundingStep } from './rounding.ts';
@@ -20,6 +21,7 @@ export const GATE_STEPS: readonly GateStep[] = [
   checkPlanStep, // refuse plans the gate cannot honour, before touching rows
   thresholdStep, // drop groups under k units (needs the helper column, so before helper removal)
   roundingStep, // round the counts of the groups that remain
+  noiseStep, // dp: noisy threshold τ and noise on every aggregate, in place of k and rounding (which dp plans lack)
   maskingStep, // rows mode: mask, then pseudonymize identifiers
   pseudonymStep,
   rowCapStep, // cap before k-anonymity: cutting rows afterwards could shrink a class below k
