@@ -96,9 +96,3 @@ export async function loadWeightedChoice(
     key: (groupIndex, uniform) => `(CAST(${groupIndex} AS INTEGER) * ${SLOTS} + CAST(floor(${uniform} * ${SLOTS}) AS INTEGER))`,
   };
 }
-
-/** SQL mapping a VARCHAR expression to its group index (for choices grouped by a value such as a division code). */
-export function groupIndexSql(choice: WeightedChoice, value: string): string {
-  const cases = [...choice.groups].map(([g, i]) => `WHEN '${g.replaceAll("'", "''")}' THEN ${i}`).join(' ');
-  return `CASE ${value} ${cases} END`;
-}

@@ -28,11 +28,6 @@ export function normalSql(seed: number, stream: string, key: string): string {
   return `(sqrt(-2.0 * ln(1.0 - ${u1})) * cos(2.0 * pi() * ${u2}))`;
 }
 
-/** SQL for an integer uniform in [0, n) for a BIGINT-valued SQL expression n. */
-export function intBelowSql(seed: number, stream: string, key: string, n: string | number): string {
-  return `CAST(floor(${uniformSql(seed, stream, key)} * (${n})) AS BIGINT)`;
-}
-
 /** A small, fast, seeded PRNG (sfc32) for JS-side generation of reference data and small tables. */
 export class SeededRandom {
   private a: number;
