@@ -3,6 +3,7 @@
 // server.ts so that a service without a data domain (tests of the catalog, a fresh install) still starts.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { version as duckdbVersion } from '@duckdb/node-api';
 import { homePaths, type Config } from './config.ts';
 import type { Catalog } from './catalog/schema.ts';
@@ -16,6 +17,8 @@ import { Sandbox } from '../sandbox/supervisor.ts';
 import { createMetrics, type ServiceMetrics } from './api/metrics.ts';
 import { QueryPipeline } from './api/query-pipeline.ts';
 import type { Logger } from './api/logger.ts';
+import { DpAnswerStore } from './dp/answer-store.ts';
+import { BudgetLedger } from './dp/budget-ledger.ts';
 
 export interface QueryPath {
   readonly pipeline: QueryPipeline;
@@ -67,7 +70,13 @@ export async function startQueryPath(opts: {
   });
   let compiler: SqlCompiler | undefined;
   let sandbox: Sandbox | undefined;
+  let dp: { ledger: BudgetLedger; answers: DpAnswerStore };
   try {
+    // The lineage log is the ε ledger: what each subject spent is summed from it before any query runs.
+    const dpDatasets = catalog.datasets.filter((d) => d.profile === 'dp').map((d) => d.id);
+    const answers = DpAnswerStore.open(path.join(paths.state, 'dp-answers.ndjson'));
+    if (answers.skipped > 0) logger.warn('dp', { message: 'recorded dp answers skipped (damaged lines); their queries will be charged again', skipped: answers.skipped });
+    dp = { ledger: await BudgetLedger.fromLineage(lineage, policy.profiles.dp.budget, dpDatasets), answers };
     compiler = await SqlCompiler.create(catalog);
     sandbox = await Sandbox.start({
       // The real path: DuckDB locates the WAL beside the file it resolves, and a locked instance may not
@@ -93,6 +102,7 @@ export async function startQueryPath(opts: {
     dataVersion: dataVersion(paths.domain),
     catalogVersion: catalogVersion(catalog),
     rateLimit: config.rateLimit,
+    dp,
   });
   const started = { compiler, sandbox };
   return {

@@ -24,6 +24,12 @@ export interface AttemptFacts {
     readonly suppressedGroups: number;
     readonly suppressedRows: number;
   };
+  /** dp releases and explains: the noise summary, the ε charged (0 for explains and repeats), the remaining ε per charged dataset. */
+  readonly dp?: {
+    readonly noise: { readonly mechanism: string; readonly scale: number; readonly epsilon: number };
+    readonly epsilonCharged: number;
+    readonly budgetAfter: Readonly<Record<string, number>> | null;
+  };
   readonly timings: { totalMs: number; compileMs?: number; executeMs?: number; gateMs?: number };
   readonly engine: { readonly duckdb: string; readonly dsbx: string };
   readonly dataVersion: string;
@@ -49,6 +55,8 @@ function protectionsOf(f: AttemptFacts): LineageEntry['protections'] {
     ...(c.threshold ? { threshold: c.threshold.k, rounding: c.threshold.rounding } : {}),
     ...(c.kAnonymity ? { kAnonymity: c.kAnonymity.k } : {}),
     ...(f.released ? { suppressedGroups: f.released.suppressedGroups, suppressedRows: f.released.suppressedRows } : {}),
+    // The ledger is rebuilt from epsilonCharged and budgetAfter (src/dp/budget-ledger.ts): they are the charge.
+    ...(f.dp ? { noise: { ...f.dp.noise }, epsilonCharged: f.dp.epsilonCharged } : {}),
   };
 }
 
@@ -87,7 +95,7 @@ export function buildLineageEntry(f: AttemptFacts): LineageEntry {
     })),
     protections: protectionsOf(f),
     result: f.released ? { rowCount: f.released.rowCount, sha256: f.released.sha256 } : null,
-    budgetAfter: null,
+    budgetAfter: f.dp?.budgetAfter ? { ...f.dp.budgetAfter } : null,
     timings: f.timings,
     engine: { ...f.engine },
     dataVersion: f.dataVersion,

@@ -12,6 +12,10 @@ import type { CompiledQuery, Mode } from '../sql/compiled.ts';
 import { compileQuery } from '../sql/compile.ts';
 import type { SqlCompiler } from '../sql/compile.ts';
 import type { GateResult } from '../../sandbox/gate/types.ts';
+import { answerKey, type DpAnswerStore, type StoredAnswer } from '../dp/answer-store.ts';
+import type { BudgetLedger, BudgetLine, Reservation } from '../dp/budget-ledger.ts';
+import { lineageNoise, noiseDisclosure, type BudgetDisclosure, type NoiseDisclosure } from '../dp/disclosure.ts';
+import { NoisePlanError, planNoise, type NoisePlan } from '../dp/noise-plan.ts';
 import { decideDatasetAccess } from './dataset-access.ts';
 import { buildLineageEntry, type AttemptFacts } from './lineage-entry.ts';
 import type { ServiceMetrics } from './metrics.ts';
@@ -36,14 +40,19 @@ export interface QueryPipelineDeps {
   readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number };
   /** Largest serialized result that may leave in one response. */
   readonly maxResultBytes?: number;
+  /** Differential privacy: the ε ledger and the recorded answers. Without them a dp query is refused. */
+  readonly dp?: { readonly ledger: BudgetLedger; readonly answers: DpAnswerStore };
 }
+
+/** GateResult's disclosure, plus the noise and budget of a dp release. */
+export type ResponseDisclosure = GateResult['disclosure'] & { readonly noise?: NoiseDisclosure; readonly budget?: readonly BudgetDisclosure[] };
 
 export interface QueryResponse {
   readonly queryId: string;
   readonly lineageId: string;
   readonly columns: GateResult['columns'];
   readonly rows: GateResult['rows'];
-  readonly disclosure: GateResult['disclosure'];
+  readonly disclosure: ResponseDisclosure;
 }
 
 export interface ExplainResponse {
@@ -60,6 +69,16 @@ export interface ExplainResponse {
     readonly kAnonymity: CompiledQuery['kAnonymity'];
     readonly rowCap: number;
   };
+  readonly dp?: { readonly cost: number; readonly repeat: boolean; readonly noise: NoiseDisclosure; readonly budget: readonly BudgetLine[] };
+}
+
+/** A dp query made ready to run: its ε, its calibrated noise, the datasets it charges and its repeat key. */
+interface DpPrepared {
+  readonly compiled: CompiledQuery;
+  readonly plan: NoisePlan;
+  readonly datasets: readonly string[];
+  readonly key: string;
+  readonly services: NonNullable<QueryPipelineDeps['dp']>;
 }
 
 const DEFAULT_MAX_RESULT_BYTES = 16 * 1024 * 1024;
@@ -68,6 +87,8 @@ export class QueryPipeline {
   readonly #deps: QueryPipelineDeps;
   readonly #buckets: TokenBuckets;
   readonly #maxResultBytes: number;
+  /** Identical dp queries in flight, by answer key: a second waits for the first and then gets its answer. */
+  readonly #dpInFlight = new Map<string, Promise<unknown>>();
 
   constructor(deps: QueryPipelineDeps) {
     this.#deps = deps;
@@ -82,6 +103,54 @@ export class QueryPipeline {
 
   explain(principal: Principal, req: QueryRequest): Promise<ExplainResponse> {
     return this.#attempt('explain', principal, req) as Promise<ExplainResponse>;
+  }
+
+  /** The caller's ε budget on every dp dataset their license covers. */
+  budgets(principal: Principal): BudgetLine[] {
+    const ledger = this.#deps.dp?.ledger;
+    if (!ledger) return [];
+    const dpDatasets = this.#deps.catalog.datasets
+      .filter((d) => d.profile === 'dp' && (principal.datasets === 'all' || principal.datasets.includes(d.id)))
+      .map((d) => d.id);
+    return ledger.lines(principal.sub, dpDatasets);
+  }
+
+  /** ε, calibration, charged datasets and repeat key of a dp query; BAD_REQUEST for an ε the policy does not allow. */
+  #prepareDp(principal: Principal, req: QueryRequest, compiled: CompiledQuery): DpPrepared {
+    const d = this.#deps;
+    const services = d.dp;
+    if (!services || compiled.dp === undefined) throw new AppError('INTERNAL', 'differential privacy is not available for this query');
+    const profile = d.policy.profiles.dp;
+    const epsilon = req.dp?.epsilon ?? profile.epsilonPerQuery;
+    if (epsilon > profile.maxEpsilonPerQuery) {
+      throw new AppError('BAD_REQUEST', `epsilon may be at most ${profile.maxEpsilonPerQuery} per query`, { maxEpsilonPerQuery: profile.maxEpsilonPerQuery });
+    }
+    const withEpsilon: CompiledQuery = { ...compiled, dp: { ...compiled.dp, epsilon } };
+    let plan: NoisePlan;
+    try {
+      plan = planNoise(withEpsilon.dp!);
+    } catch (e) {
+      if (e instanceof NoisePlanError) throw new AppError('BAD_REQUEST', 'epsilon must be positive with at most six decimals');
+      throw e;
+    }
+    const datasets = compiled.datasets.filter((id) => d.catalog.dataset(id)?.profile === 'dp');
+    const key = answerKey({
+      subject: principal.sub, fingerprint: compiled.fingerprint, epsilon: plan.epsilon, mode: compiled.mode,
+      dataVersion: d.dataVersion, catalogVersion: d.catalogVersion,
+    });
+    return { compiled: withEpsilon, plan, datasets, key, services };
+  }
+
+  /** Runs `f` after any identical dp query still in flight, so that a repeat finds the recorded answer. */
+  async #serialByKey<T>(key: string, f: () => Promise<T>): Promise<T> {
+    const before = this.#dpInFlight.get(key) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(f);
+    this.#dpInFlight.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#dpInFlight.get(key) === run) this.#dpInFlight.delete(key);
+    }
   }
 
   /**
@@ -160,11 +229,28 @@ export class QueryPipeline {
     }
     facts.compiled = compiled;
 
+    let dp: DpPrepared | null = null;
+    if (compiled.profile === 'dp') {
+      try {
+        dp = this.#prepareDp(principal, req, compiled);
+      } catch (e) {
+        return refuse(isAppError(e) ? e : new AppError('INTERNAL', 'differential privacy is not available for this query'));
+      }
+    }
+
     if (kind === 'explain') {
+      let dpExplain: ExplainResponse['dp'];
+      if (dp) {
+        const repeat = dp.services.answers.get(dp.key) !== undefined;
+        const budget = dp.services.ledger.lines(principal.sub, dp.datasets);
+        dpExplain = { cost: repeat ? 0 : dp.plan.epsilon, repeat, noise: noiseDisclosure(dp.plan, repeat), budget };
+        facts.dp = { noise: lineageNoise(dp.plan), epsilonCharged: 0, budgetAfter: Object.fromEntries(budget.map((b) => [b.dataset, b.remaining])) };
+      }
       timings.totalMs = performance.now() - started;
       const record = await d.lineage.append(buildLineageEntry(facts));
       d.metrics.queries.inc({ decision: 'allow', code: 'EXPLAIN' });
       return {
+        ...(dpExplain ? { dp: dpExplain } : {}),
         queryId,
         lineageId: record.id,
         decision: 'allow',
@@ -175,6 +261,11 @@ export class QueryPipeline {
         columns: compiled.outputs.map((o) => ({ name: o.name, protection: o.protection })),
         protections: { threshold: compiled.threshold, kAnonymity: compiled.kAnonymity, rowCap: compiled.rowCap },
       };
+    }
+
+    if (dp) {
+      const prepared = dp;
+      return this.#serialByKey(prepared.key, () => runDpRelease(d, this.#maxResultBytes, principal, prepared, queryId, facts, timings, started, refuse));
     }
 
     let result: GateResult;
@@ -208,6 +299,93 @@ export class QueryPipeline {
     d.metrics.suppressedGroups.inc(result.disclosure.suppressedGroups);
     return { queryId, lineageId: record.id, ...body };
   }
+}
+
+type MutableFacts = { -readonly [K in keyof AttemptFacts]: AttemptFacts[K] };
+
+/**
+ * The dp half of QueryPipeline.#attempt, kept apart for reading: a repeat gets the recorded answer at no
+ * cost; otherwise ε is reserved before execution, charged for good once execution has started (the noise
+ * may have been drawn: refunding a failure would let a caller retry until a draw pleases them, and a
+ * timeout can depend on the data), written with the lineage record before anything is returned, and the
+ * answer is kept for repeats.
+ */
+async function runDpRelease(
+  d: QueryPipelineDeps,
+  maxResultBytes: number,
+  principal: Principal,
+  dp: DpPrepared,
+  queryId: string,
+  facts: MutableFacts,
+  timings: AttemptFacts['timings'],
+  started: number,
+  refuse: (error: AppError) => Promise<never>,
+): Promise<QueryResponse> {
+  const { ledger, answers } = dp.services;
+  const noise = lineageNoise(dp.plan);
+  const recorded = answers.get(dp.key);
+  if (recorded) {
+    const lines = ledger.lines(principal.sub, dp.datasets);
+    facts.dp = { noise, epsilonCharged: 0, budgetAfter: Object.fromEntries(lines.map((b) => [b.dataset, b.remaining])) };
+    facts.released = { rowCount: recorded.rows.length, sha256: recorded.resultSha256, suppressedGroups: 0, suppressedRows: 0 };
+    timings.totalMs = performance.now() - started;
+    const record = await d.lineage.append(buildLineageEntry(facts));
+    d.metrics.queries.inc({ decision: 'allow', code: 'OK' });
+    const disclosure = {
+      ...(recorded.disclosure as unknown as ResponseDisclosure),
+      noise: noiseDisclosure(dp.plan, true),
+      budget: lines.map((b) => ({ ...b, charged: 0 })),
+    };
+    return { queryId, lineageId: record.id, columns: recorded.columns as unknown as GateResult['columns'], rows: recorded.rows, disclosure };
+  }
+
+  let reservation: Reservation;
+  try {
+    reservation = ledger.reserve(principal.sub, dp.datasets, dp.plan.epsilon);
+  } catch (e) {
+    const lines = ledger.lines(principal.sub, dp.datasets);
+    facts.dp = { noise, epsilonCharged: 0, budgetAfter: Object.fromEntries(lines.map((b) => [b.dataset, b.remaining])) };
+    return refuse(isAppError(e) ? e : new AppError('INTERNAL', 'the budget could not be reserved'));
+  }
+  const charged = { noise, epsilonCharged: reservation.epsilon, budgetAfter: reservation.remainingAfter };
+  // From here on the ε is spent, whatever happens (see above).
+  reservation.commit();
+  facts.dp = charged;
+
+  let result: GateResult;
+  try {
+    result = await d.executor.execute(dp.compiled, { subject: principal.sub, queryId });
+  } catch (e) {
+    return refuse(isAppError(e) ? e : new AppError('INTERNAL', 'the query failed inside the sandbox'));
+  }
+  timings.executeMs = result.timings.executeMs;
+  timings.gateMs = result.timings.gateMs;
+  d.metrics.stageSeconds.observe({ stage: 'execute' }, result.timings.executeMs / 1000);
+  d.metrics.stageSeconds.observe({ stage: 'gate' }, result.timings.gateMs / 1000);
+  const lines = ledger.lines(principal.sub, dp.datasets);
+  const disclosure: ResponseDisclosure = {
+    ...result.disclosure,
+    noise: noiseDisclosure(dp.plan, false),
+    budget: lines.map((b) => ({ ...b, charged: reservation.epsilon })),
+  };
+  const body = { columns: result.columns, rows: result.rows, disclosure };
+  if (Buffer.byteLength(JSON.stringify(body), 'utf8') > maxResultBytes) {
+    return refuse(new AppError('RESOURCE_LIMIT', 'the result is larger than one response may carry; aggregate further or filter'));
+  }
+  facts.released = { rowCount: result.rows.length, sha256: result.resultSha256, suppressedGroups: 0, suppressedRows: 0 };
+  timings.totalMs = performance.now() - started;
+  const t1 = performance.now();
+  const record = await d.lineage.append(buildLineageEntry(facts));
+  d.metrics.stageSeconds.observe({ stage: 'lineage' }, (performance.now() - t1) / 1000);
+  d.metrics.stageSeconds.observe({ stage: 'total' }, (performance.now() - started) / 1000);
+  d.metrics.queries.inc({ decision: 'allow', code: 'OK' });
+  const stored: StoredAnswer = {
+    key: dp.key, lineageId: record.id, columns: body.columns.map((c) => ({ ...c })) as StoredAnswer['columns'],
+    rows: body.rows, disclosure: { ...disclosure } as StoredAnswer['disclosure'], resultSha256: result.resultSha256,
+  };
+  // A lost answer (the write failed) only means that the next identical query is charged and answered anew.
+  await answers.put(stored).catch(() => undefined);
+  return { queryId, lineageId: record.id, ...body };
 }
 
 function accessError(code: 'NOT_LICENSED' | 'DATASET_SUSPENDED', datasets: readonly string[]): AppError {

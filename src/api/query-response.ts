@@ -13,6 +13,32 @@ export const ProtectionSchema = type({ kind: "'group_key'", level, generalized: 
 
 const thresholdSchema = type({ k: 'number', rounding: 'number', '+': 'delete' }).or('null');
 
+const measurement = type({ epsilon: 'number', sensitivity: 'number', scale: 'number', halfWidth95: 'number', '+': 'delete' });
+
+/** Differential privacy: the noise of a dp release (src/dp/disclosure.ts). */
+export const NoiseDisclosureSchema = type({
+  mechanism: 'string',
+  epsilon: 'number',
+  delta: 'number',
+  maxGroups: 'number',
+  maxRows: 'number',
+  threshold: type({ tau: 'number', noise: measurement, '+': 'delete' }).or('null'),
+  columns: type({
+    name: 'string',
+    measure: "'count' | 'count_units' | 'sum' | 'avg'",
+    bounds: type(['number', 'number']).or('null'),
+    noise: measurement.or('null'),
+    sum: measurement.or('null'),
+    count: measurement.or('null'),
+    '+': 'delete',
+  }).array(),
+  repeated: 'boolean',
+  '+': 'delete',
+});
+
+export const BudgetLineSchema = type({ dataset: 'string', allocation: 'number', spent: 'number', remaining: 'number', '+': 'delete' });
+const chargedBudgetLine = type({ dataset: 'string', allocation: 'number', spent: 'number', remaining: 'number', charged: 'number', '+': 'delete' });
+
 export const DisclosureSchema = type({
   threshold: thresholdSchema,
   suppressedGroups: 'number.integer >= 0',
@@ -21,6 +47,8 @@ export const DisclosureSchema = type({
   kAnonymity: 'number | null',
   truncated: 'boolean',
   rowCount: 'number.integer >= 0',
+  'noise?': NoiseDisclosureSchema,
+  'budget?': chargedBudgetLine.array(),
   '+': 'delete',
 });
 
@@ -46,6 +74,15 @@ export const ExplainResponseSchema = type({
     threshold: thresholdSchema,
     kAnonymity: type({ k: 'number', quasiIdentifiers: 'string[]', '+': 'delete' }).or('null'),
     rowCap: 'number',
+    '+': 'delete',
+  },
+  /** dp queries: what running it would cost and how noisy it would be, before anything is spent. */
+  'dp?': {
+    /** ε the query would charge: 0 when an identical query was already answered (repeat). */
+    cost: 'number',
+    repeat: 'boolean',
+    noise: NoiseDisclosureSchema,
+    budget: BudgetLineSchema.array(),
     '+': 'delete',
   },
   '+': 'delete',

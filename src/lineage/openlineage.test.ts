@@ -170,6 +170,7 @@ describe('exported RunEvents', () => {
       profile: 'dp',
       noise: { mechanism: 'laplace', scale: 5000, epsilon: 0.1 },
       epsilonCharged: 0.1,
+      budgetAfter: { health: 0.9 },
       lineageHash: records[1]!.hash,
     });
     const threshold = toRunEvent(records[0]!) as Record<string, any>;

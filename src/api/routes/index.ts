@@ -2,6 +2,7 @@
 // exporting a RouteModule, added to this list.
 import type { AppDeps } from '../env.ts';
 import type { RouteTable } from '../route-table.ts';
+import { registerBudgetRoutes } from './budget.ts';
 import { registerCatalogRoutes } from './catalog.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerJwksRoutes } from './jwks.ts';
@@ -21,5 +22,6 @@ export const DEFAULT_ROUTE_MODULES: readonly RouteModule[] = [
   registerMetricsRoutes,
   registerQueryRoutes,
   registerHistoryRoutes,
+  registerBudgetRoutes,
   registerLineageRoutes,
 ];
