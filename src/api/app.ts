@@ -5,6 +5,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from '../errors.ts';
+import { createConsoleApp } from '../console/console-app.tsx';
+import { CONSOLE_BASE, isConsolePath } from '../console/console-env.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { handleError, handleNotFound } from './error-handler.ts';
 import { createApiDescription } from './openapi.ts';
@@ -31,7 +33,11 @@ export function createApp(deps: AppDeps, modules: readonly RouteModule[] = DEFAU
   });
   app.use('*', requestLog());
   // An API answers JSON: nothing in a response should ever be rendered, framed or run by a browser.
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin', contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));
+  const apiSecureHeaders = secureHeaders({ crossOriginResourcePolicy: 'same-origin', contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } });
+  // Except the console's pages, which set their own page-shaped policy (src/console/security-headers.ts).
+  app.use('*', function securityHeaders(c, next) {
+    return isConsolePath(c.req.path) ? next() : apiSecureHeaders(c, next);
+  });
   app.use('*', async function noStore(c, next) {
     await next();
     // Catalog answers and query results are for the caller alone; routes that may be cached say so.
@@ -48,5 +54,6 @@ export function createApp(deps: AppDeps, modules: readonly RouteModule[] = DEFAU
   app.notFound(handleNotFound);
   const routes = createRouteTable(app, createApiDescription({ ...API_INFO, version: deps.version ?? '0.0.0' }));
   for (const register of modules) register(routes, deps);
+  app.route(CONSOLE_BASE, createConsoleApp(deps) as unknown as Hono<AppEnv>);
   return app;
 }
