@@ -33,13 +33,13 @@ export interface LineageGraph {
 }
 
 export const GRAPH = {
-  width: 960,
+  width: 1180,
   top: 34,
   row: 48,
   boxHeight: 38,
-  source: { x: 1, width: 340 },
-  transform: { x: 410, width: 190 },
-  output: { x: 668, width: 291 },
+  source: { x: 1, width: 420 },
+  transform: { x: 500, width: 250 },
+  output: { x: 830, width: 349 },
 } as const;
 
 const qualified = (c: { dataset: string; table: string; column: string }): string => `${c.dataset}.${c.table}.${c.column}`;

@@ -34,19 +34,20 @@ p.intro { color: var(--muted); margin: 0 0 16px; }
 form.filters { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)) repeat(2, minmax(0, 1.3fr)); gap: 10px; align-items: end; }
 form.filters .actions { grid-column: 1 / -1; justify-content: flex-end; }
 form.filters label { display: flex; flex-direction: column; gap: 4px; font-size: 12px; color: var(--muted); }
-input, select, textarea { font: inherit; padding: 6px 8px; border: 1px solid #b9c1ce; border-radius: 6px; background: #fff; color: var(--ink); min-width: 0; }
+input, select { height: 32px; }
+input, select, textarea { font: inherit; padding: 5px 8px; border: 1px solid #b9c1ce; border-radius: 6px; background: #fff; color: var(--ink); min-width: 0; }
 textarea { width: 100%; }
 .actions { display: flex; gap: 8px; align-items: center; }
 button.primary, a.button { background: var(--accent); color: #fff; border: 0; border-radius: 6px; padding: 7px 14px; font: inherit; cursor: pointer; display: inline-block; }
 a.button.secondary { background: #e8ecf3; color: var(--ink); }
 table.grid { width: 100%; border-collapse: collapse; table-layout: fixed; background: var(--card); }
 table.grid th, table.grid td { text-align: left; padding: 7px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-table.grid th { font-size: 12px; color: var(--muted); font-weight: 600; background: #eef1f6; }
+table.grid th { font-size: 12px; color: var(--muted); font-weight: 600; background: #eef1f6; white-space: normal; vertical-align: bottom; }
 table.grid td.num, table.grid th.num { text-align: right; }
 table.grid tr:hover td { background: #f8fafd; }
-table.grid col.time { width: 150px; } table.grid col.subject { width: 140px; } table.grid col.org { width: 110px; }
-table.grid col.datasets { width: 150px; } table.grid col.decision { width: 190px; } table.grid col.n { width: 80px; }
-table.grid col.eps { width: 60px; }
+table.grid col.time { width: 168px; } table.grid col.subject { width: 130px; } table.grid col.org { width: 150px; }
+table.grid col.datasets { width: 130px; } table.grid col.decision { width: 225px; } table.grid col.n { width: 104px; }
+table.grid col.eps { width: 56px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; }
 .badge.allow { background: var(--allow-bg); color: var(--allow); }
 .badge.deny { background: var(--deny-bg); color: var(--deny); }
@@ -76,12 +77,15 @@ svg.lineage rect.level.L3 { fill: var(--l3); } svg.lineage rect.level.L4 { fill:
 svg.lineage rect.level.unknown { fill: #7d8aa3; }
 svg.lineage text.level { font-size: 11px; fill: #fff; font-weight: 700; }
 .signin { max-width: 560px; margin: 60px auto; }
+.signin label { display: block; margin-bottom: 6px; }
+.signin .actions { margin-top: 12px; }
+.card.refusal { max-width: 760px; margin: 24px auto; }
 .signin textarea { height: 120px; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
 h2.spaced { margin-top: 14px; }
 form.spaced { margin-top: 14px; }
 .small { font-size: 12px; }
-table.reasons td { white-space: normal; }
-table.reasons th:first-child { width: 34%; }
+table.grid.reasons td { white-space: normal; overflow-wrap: anywhere; }
+table.reasons th:nth-child(1), table.reasons th:nth-child(2) { width: 30%; }
 .status-big { font-size: 18px; }
 @media (max-width: 1100px) { form.filters { grid-template-columns: repeat(3, minmax(0, 1fr)); } .cols { grid-template-columns: 1fr; } }
 `;

@@ -55,7 +55,7 @@ export function IntegrityPage(props: IntegrityProps) {
               <dd>
                 <code>{v.report.head}</code>
               </dd>
-              <dt>{t.lastCheckpoint}</dt>
+              <dt>{t.signedCheckpoints}</dt>
               <dd>{t.checkpointsVerified(v.report.checkpoints.verified, v.report.checkpoints.count)}</dd>
               {v.report.firstBad ? (
                 <>

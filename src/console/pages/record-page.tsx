@@ -94,7 +94,7 @@ export function RecordPage(props: { t: Dictionary; record: LineageRecord; checkp
         <pre class="sql" data-testid="sql-sent">
           {r.request.sql}
         </pre>
-        <h2 class="spaced">{t.sqlNormalized}</h2>
+        <h2 class="spaced">{r.decision.effect === 'allow' && r.kind === 'query' ? t.sqlNormalized : t.sqlNormalizedNotRun}</h2>
         {r.request.normalizedSql ? (
           <pre class="sql" data-testid="sql-normalized">
             {r.request.normalizedSql}

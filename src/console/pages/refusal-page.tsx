@@ -5,7 +5,7 @@ import { CONSOLE_BASE } from '../console-env.ts';
 export function RefusalPage(props: { t: Dictionary; title: string; body: string; code: string; signedIn: boolean }) {
   const { t } = props;
   return (
-    <div class="card" data-error-code={props.code}>
+    <div class="card refusal" data-error-code={props.code}>
       <h1>{props.title}</h1>
       <p>{props.body}</p>
       <p class="muted">

@@ -1,0 +1,182 @@
+// The reviewers' console in a real browser (Debian's chromium driven by playwright-core) against a live
+// server on a generated domain, after real traffic from two developers: sign in with a reviewer token, filter
+// the lineage log by subject and by decision, open a record and read its column-lineage graph, re-verify
+// the chain, switch language, sign out, and see a developer refused. Screenshots go to test/artifacts/.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { listen, type RunningServer } from '../src/server.ts';
+import { cachedDomainFile } from './support/domain.ts';
+import { testService, type TestService } from './support/service.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
+
+let t: TestService;
+let server: RunningServer;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+const cspViolations: string[] = [];
+const traffic: { subject: string; lineageId: string; status: number; sql: string }[] = [];
+
+async function query(token: string, subject: string, sql: string, route = '/v1/query') {
+  const res = await fetch(`${server.url}${route}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ sql, purpose: `console test: ${subject}` }),
+  });
+  const body = (await res.json()) as { lineageId?: string; error?: { lineageId?: string } };
+  const lineageId = body.lineageId ?? body.error?.lineageId;
+  if (!lineageId) throw new Error(`no lineage id for a ${res.status} answer`);
+  traffic.push({ subject, lineageId, status: res.status, sql });
+}
+
+const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `console-${name}.png`), fullPage: true });
+const rows = () => page.locator('[data-testid="lineage-table"] tbody tr');
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does this)`);
+  t = await testService({ domain: await cachedDomainFile(3000) });
+  server = await listen(t.service.app, '127.0.0.1', 0);
+  const alice = await t.token('developer', { sub: 'dev-alice', org: 'qiqihar-transit-lab' });
+  const bob = await t.token('developer', { sub: 'dev-bob', org: 'heating-analytics' });
+  await query(alice, 'dev-alice', 'SELECT district, count(*) AS n FROM population.residents GROUP BY district');
+  await query(alice, 'dev-alice', 'SELECT id_card, name FROM population.residents');
+  await query(alice, 'dev-alice', 'SELECT ethnicity, count(*) AS n FROM population.residents GROUP BY 1', '/v1/query/explain');
+  await query(alice, 'dev-alice', "SELECT count(*) FROM population.residents WHERE name LIKE '张%'");
+  await query(bob, 'dev-bob', 'SELECT gender, count(*) AS people FROM population.residents GROUP BY gender');
+  await query(bob, 'dev-bob', 'SELECT * FROM read_csv(\'/etc/passwd\')');
+
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dsbx-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1366, height: 768 },
+    locale: 'en-US',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await context?.close();
+  await server?.close();
+  await t?.cleanup();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+});
+
+describe('the reviewers console in a browser', () => {
+  it('signs a reviewer in with a pasted token', async () => {
+    await page.goto(`${server.url}/console/lineage?lang=en`);
+    expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+    await shot('sign-in');
+    await page.fill('textarea[name="token"]', await t.token('reviewer', { sub: 'reviewer-wang', org: 'city-data-bureau' }));
+    await page.click('button[type="submit"]');
+    await page.waitForURL('**/console/lineage');
+    expect(await page.textContent('[data-testid="signed-in-subject"]')).toBe('reviewer-wang');
+    // Every attempt is listed: the six queries above, allowed and refused.
+    expect(await rows().count()).toBe(traffic.length);
+    await shot('lineage');
+  });
+
+  it('filters the log by subject, then by decision', async () => {
+    await page.fill('input[name="subject"]', 'dev-alice');
+    await page.click('form.filters button[type="submit"]');
+    await page.waitForURL(/subject=dev-alice/);
+    const alice = traffic.filter((q) => q.subject === 'dev-alice');
+    expect(await rows().count()).toBe(alice.length);
+    expect(new Set(await rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-subject'))))).toEqual(new Set(['dev-alice']));
+
+    await page.selectOption('select[name="decision"]', 'deny');
+    await page.click('form.filters button[type="submit"]');
+    await page.waitForURL(/decision=deny/);
+    const refused = alice.filter((q) => q.status >= 400);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(await rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-record-id')))).toEqual(refused.map((q) => q.lineageId).reverse());
+    await shot('lineage-filtered');
+  });
+
+  it('opens a record and draws its column lineage with the right columns', async () => {
+    await page.goto(`${server.url}/console/lineage?subject=dev-alice&decision=allow`);
+    const allowed = traffic.find((q) => q.subject === 'dev-alice' && q.sql.includes('district'))!;
+    await page.click(`tr[data-record-id="${allowed.lineageId}"] a`);
+    await page.waitForURL(`**/console/lineage/${allowed.lineageId}`);
+    const graph = page.locator('[data-testid="lineage-graph"]');
+    const labels = await graph.locator('g[data-node]').evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-node'), g.getAttribute('data-level')]));
+    expect(labels).toContainEqual(['s:population.residents.district', 'L2']);
+    expect(labels.map(([k]) => k)).toEqual(expect.arrayContaining(['o:0', 'o:1']));
+    const text = await graph.textContent();
+    expect(text).toContain('population.residents.district');
+    expect(text).toContain('group_key');
+    expect(await graph.locator('g[data-node="o:1"]').getAttribute('data-label')).toBe('n');
+    // The released district column is linked from the source column through its transform.
+    expect(await graph.locator('path[data-from="s:population.residents.district"][data-to="t:0"]').count()).toBe(1);
+    expect(await page.textContent('[data-testid="sql-sent"]')).toBe(allowed.sql);
+    await shot('record');
+  });
+
+  it('shows a refusal with its reasons and nothing released', async () => {
+    const refused = traffic.find((q) => q.sql.startsWith('SELECT id_card'))!;
+    await page.goto(`${server.url}/console/lineage/${refused.lineageId}`);
+    expect(await page.textContent('[data-testid="decision"]')).toContain('L4_IN_OUTPUT');
+    expect(await page.locator('[data-testid="result"]').textContent()).toContain('Nothing was released');
+    await shot('record-refused');
+  });
+
+  it('re-verifies the chain from the integrity page', async () => {
+    await page.click('header nav a[href="/console/integrity"]');
+    await page.waitForURL('**/console/integrity');
+    await page.click('form[action="/console/integrity/verify"] button');
+    await page.waitForURL('**/console/integrity');
+    expect(await page.getAttribute('[data-testid="last-verification"] [data-verdict]', 'data-verdict')).toBe('intact');
+    expect(Number(await page.textContent('[data-testid="verified-count"]'))).toBe(traffic.length);
+    await shot('integrity');
+  });
+
+  it('switches to Chinese and keeps the page', async () => {
+    await page.goto(`${server.url}/console/lineage?lang=en`);
+    await page.click('.lang a[lang="zh-CN"]');
+    await page.waitForURL(/lang=zh/);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await page.textContent('h1')).toBe('血缘日志');
+    await shot('lineage-zh');
+  });
+
+  it('signs out, after which the log is closed again', async () => {
+    await page.click('header form[action="/console/sign-out"] button');
+    await page.waitForURL(/\/console\/sign-in\?notice=signedOut/);
+    await page.goto(`${server.url}/console/lineage`);
+    expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+  });
+
+  it('refuses a developer token with a 403 page', async () => {
+    await page.goto(`${server.url}/console/sign-in?lang=en`);
+    await page.fill('textarea[name="token"]', await t.token('developer', { sub: 'dev-alice' }));
+    const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/console/sign-in') && r.request().method() === 'POST'), page.click('button[type="submit"]')]);
+    expect(response.status()).toBe(403);
+    expect(await page.getAttribute('[data-error-code]', 'data-error-code')).toBe('FORBIDDEN');
+    await shot('refused-developer');
+  });
+
+  it('loaded every page under the policy without a single violation, with the stylesheet applied', async () => {
+    expect(cspViolations).toEqual([]);
+    const background = await page.evaluate(() => getComputedStyle(document.querySelector('header.top')!).backgroundColor);
+    expect(background).toBe('rgb(20, 33, 61)');
+  });
+});
