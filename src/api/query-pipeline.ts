@@ -125,7 +125,10 @@ export class QueryPipeline {
     if (epsilon > profile.maxEpsilonPerQuery) {
       throw new AppError('BAD_REQUEST', `epsilon may be at most ${profile.maxEpsilonPerQuery} per query`, { maxEpsilonPerQuery: profile.maxEpsilonPerQuery });
     }
-    const withEpsilon: CompiledQuery = { ...compiled, dp: { ...compiled.dp, epsilon } };
+    // δ (group presence under noisy thresholding) is spent in proportion to ε: policy dp.delta is the total for a
+    // whole budget, so that many small-ε queries cannot add up an unbounded δ (basic composition sums both).
+    const delta = (profile.delta * epsilon) / profile.budget;
+    const withEpsilon: CompiledQuery = { ...compiled, dp: { ...compiled.dp, epsilon, delta } };
     let plan: NoisePlan;
     try {
       plan = planNoise(withEpsilon.dp!);
