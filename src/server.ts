@@ -66,8 +66,9 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     logger.warn('domain_missing', { hint: 'run dsbx seed; the query routes are not served until the domain exists' });
   }
   const qp = queryPath;
+  // A service told to serve metadata only has no domain to report on; otherwise a missing domain is degraded.
   const health: HealthCheck[] = [
-    { name: 'domain', check: () => qp !== undefined || opts.queryPath === false },
+    ...(opts.queryPath === false ? [] : [{ name: 'domain', check: () => qp !== undefined }]),
     ...(qp ? [{ name: 'lineage', check: () => qp.lineage.integrity().ok }] : []),
   ];
   const deps: AppDeps = {

@@ -12,6 +12,8 @@ import { createRevocationList } from '../src/auth/revocation.ts';
 import { createTokenVerifier } from '../src/auth/verify.ts';
 import { ROLES } from '../src/auth/principal.ts';
 
+import { cachedDomainFile } from './support/domain.ts';
+
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'dsbx.js');
 const homes: string[] = [];
@@ -75,9 +77,23 @@ describe('dsbx token issue', () => {
 
 describe('dsbx serve', () => {
   it('answers /healthz and exits 0 on SIGTERM', async () => {
+    const home = freshHome();
+    fs.symlinkSync(await cachedDomainFile(2000), path.join(home, 'domain.duckdb'));
+    const s = startServer(home, ['serve']);
+    const url = await s.url;
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { checks: Record<string, string> }).checks).toMatchObject({ domain: 'ok', lineage: 'ok' });
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
+
+  it('reports itself degraded while the data domain is missing', async () => {
     const s = startServer(freshHome(), ['serve']);
     const url = await s.url;
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(503);
+    expect((await health.json()) as object).toMatchObject({ error: { code: 'UNAVAILABLE', details: { failing: ['domain'] } } });
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
   });
