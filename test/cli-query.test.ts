@@ -171,3 +171,20 @@ describe.concurrent('dsbx catalog', () => {
     expect(r.stderr).toMatch(/^dsbx catalog: NOT_FOUND: /);
   });
 });
+
+describe.concurrent('dsbx budget', () => {
+  it('shows the ε allocation, spent and remaining on each dp dataset the license covers', async () => {
+    const marketOnly = await t.token('developer', { sub: 'budget-market-only', datasets: ['market'] });
+    const [all, none] = await Promise.all([dsbx(['budget', '--format', 'csv']), dsbx(['budget', '--format', 'csv'], { DSBX_TOKEN: marketOnly })]);
+    expect(all.code, all.stderr).toBe(0);
+    const [header, health, ...rest] = all.stdout.split('\r\n');
+    expect(header).toBe('dataset,allocation,spent,remaining');
+    const [name, allocation, spent, remaining] = (health ?? '').split(',').map((x, i) => (i === 0 ? x : Number(x)));
+    expect(name).toBe('health');
+    expect(allocation).toBeGreaterThan(0);
+    expect(Number(spent) + Number(remaining)).toBeCloseTo(Number(allocation));
+    expect(rest).toEqual(['']);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout).toBe('dataset,allocation,spent,remaining\r\n');
+  });
+});

@@ -9,7 +9,8 @@ import { defaultFormat, FORMATS, isOutputFormat, renderRows } from '../client/ou
 
 export const help = `usage: dsbx budget [--format ${FORMATS.join('|')}]
 
-Shows your ε budget per dataset under differential privacy: allocation, spent, remaining.
+Shows your ε budget on each dataset under differential privacy that your license covers: allocation,
+spent (including ε held by your queries still running) and remaining.
 --format json prints the API's answer unchanged.
 
 environment: DSBX_URL (default ${DEFAULT_URL}), DSBX_TOKEN (a license token; required)
@@ -19,23 +20,12 @@ ${exitCodeHelp()}`;
 
 const OPTIONS = { format: { type: 'string' } } as const;
 
-const scalar = (v: unknown): ResultValue =>
-  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : v === undefined ? null : JSON.stringify(v);
-
-/** The report's list of per-dataset entries as a table: one row per entry, nested fields as `a.b`. */
-export function budgetTable(report: BudgetReport): { columns: string[]; rows: ResultValue[][] } | undefined {
-  const lists = Object.values(report).filter((v): v is Record<string, unknown>[] => Array.isArray(v) && v.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e)));
-  if (lists.length !== 1) return undefined;
-  const flat = (lists[0] ?? []).map((entry) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(entry)) {
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) for (const [k2, v2] of Object.entries(v)) out[`${k}.${k2}`] = v2;
-      else out[k] = v;
-    }
-    return out;
-  });
-  const columns = [...new Set(flat.flatMap((e) => Object.keys(e)))];
-  return { columns, rows: flat.map((e) => columns.map((c) => scalar(e[c]))) };
+/** One row per dp dataset the license covers. */
+export function budgetTable(report: BudgetReport): { columns: string[]; rows: ResultValue[][] } {
+  return {
+    columns: ['dataset', 'allocation', 'spent', 'remaining'],
+    rows: report.budgets.map((b) => [b.dataset, b.allocation, b.spent, b.remaining]),
+  };
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -53,8 +43,12 @@ export async function run(args: string[]): Promise<number> {
   }
   return runClientCommand('dsbx budget', async (client) => {
     const report = await client.budget();
-    const table = format === 'json' ? undefined : budgetTable(report);
-    process.stdout.write(table ? renderRows(format, table.columns, table.rows) : `${JSON.stringify(report, null, 2)}\n`);
+    if (format === 'json') {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return EXIT_CODES.ok;
+    }
+    const table = budgetTable(report);
+    process.stdout.write(renderRows(format, table.columns, table.rows));
     return EXIT_CODES.ok;
   });
 }

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { ExplainResponse, QueryRequest, ResultValue } from '../client/api-types.ts';
 import { runClientCommand } from '../client/client-command.ts';
 import { DEFAULT_URL } from '../client/from-environment.ts';
-import { disclosureSummary } from '../client/output/disclosure-summary.ts';
+import { disclosureSummary, noiseParts } from '../client/output/disclosure-summary.ts';
 import { EXIT_CODES, exitCodeHelp } from '../client/output/exit-code.ts';
 import { defaultFormat, FORMATS, isOutputFormat, renderRows, type OutputFormat } from '../client/output/format.ts';
 
@@ -75,6 +75,11 @@ function explainSummary(e: ExplainResponse): string {
   const parts = [`${e.decision} (${e.mode}, ${e.profile} profile, ${e.datasets.join(', ')})`];
   if (t) parts.push(`≥${t.k} people per group, counts rounded to ${t.rounding}`);
   if (e.protections.kAnonymity) parts.push(`${e.protections.kAnonymity.k}-anonymous over ${e.protections.kAnonymity.quasiIdentifiers.join(', ')}`);
+  if (e.dp) {
+    parts.push(e.dp.repeat ? 'repeat: the recorded answer, no ε charged' : `would charge ε ${e.dp.cost}`);
+    parts.push(...noiseParts({ ...e.dp.noise, repeated: false }));
+    for (const b of e.dp.budget) parts.push(`${b.dataset}: ε ${b.remaining} of ${b.allocation} left`);
+  }
   parts.push(`at most ${e.protections.rowCap} rows`, `lineage ${e.lineageId}`);
   return parts.join(' · ');
 }

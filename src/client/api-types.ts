@@ -5,6 +5,7 @@ import type { ExplainResponseSchema, QueryResponseSchema } from '../api/query-re
 import type { CatalogViewSchema, DatasetViewSchema } from '../api/routes/catalog.ts';
 import type { HistoryPageSchema, HistoryQuerySchema } from '../api/routes/history.ts';
 import type { ErrorBodySchema } from '../api/error-body.ts';
+import type { BudgetResponseSchema } from '../api/routes/budget.ts';
 
 export type QueryRequest = typeof QueryRequestSchema.infer;
 export type QueryResponse = typeof QueryResponseSchema.infer;
@@ -18,9 +19,5 @@ export type ErrorBody = typeof ErrorBodySchema.infer;
 export type ResultColumn = QueryResponse['columns'][number];
 export type ResultValue = QueryResponse['rows'][number][number];
 export type Disclosure = QueryResponse['disclosure'];
-
-/**
- * GET /v1/budget: allocation, spent and remaining ε per dataset. The route publishes no schema yet, so the
- * client promises no more than a JSON object rather than copying a shape that may still change.
- */
-export type BudgetReport = { readonly [key: string]: unknown };
+export type BudgetReport = typeof BudgetResponseSchema.infer;
+export type NoiseDisclosure = NonNullable<Disclosure['noise']>;

@@ -57,6 +57,12 @@ describe('DsbxClient against a live service', () => {
     expect(history.items.length).toBeLessThanOrEqual(5);
   });
 
+  it('reads the caller’s ε budget on the dp datasets', async () => {
+    const { budgets } = await client.budget();
+    expect(budgets.map((b) => b.dataset)).toEqual(['health']);
+    expect(budgets[0]?.remaining).toBeLessThanOrEqual(budgets[0]?.allocation ?? 0);
+  });
+
   it('rejects a refusal with the API’s code, its violations naming the column, and the lineage id', async () => {
     const e = await caught(client.query({ sql: 'SELECT name FROM population.residents', purpose: 'client test' }));
     expect(e.code).toBe('POLICY_DENIED');

@@ -3,6 +3,7 @@
 import { type, type Type } from 'arktype';
 import { ErrorBodySchema } from '../api/error-body.ts';
 import { ExplainResponseSchema, QueryResponseSchema } from '../api/query-response.ts';
+import { BudgetResponseSchema } from '../api/routes/budget.ts';
 import { CatalogViewSchema, DatasetViewSchema } from '../api/routes/catalog.ts';
 import type {
   BudgetReport, CatalogView, DatasetView, ExplainResponse, HistoryPage, HistoryQuery, QueryRequest, QueryResponse,
@@ -21,7 +22,6 @@ export interface DsbxClientOptions {
 // The history route's schema lives beside the lineage routes (importing it would load the server's
 // lineage modules into every client), so its answers are checked only for their outer shape.
 const HistoryPageShape = type({ items: 'object[]', 'nextCursor?': 'string' });
-const BudgetShape = type('object');
 
 export class DsbxClient {
   readonly url: string;
@@ -67,7 +67,7 @@ export class DsbxClient {
 
   /** The caller's own ε budgets per dataset (datasets under differential privacy). */
   budget(): Promise<BudgetReport> {
-    return this.#call('GET', '/v1/budget', BudgetShape) as Promise<BudgetReport>;
+    return this.#call('GET', '/v1/budget', BudgetResponseSchema);
   }
 
   /** The caller's own past queries and explains, newest first, a page at a time. */

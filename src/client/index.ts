@@ -4,8 +4,8 @@ export { DsbxClient, type DsbxClientOptions } from './dsbx-client.ts';
 export { DsbxError, isDsbxError, type ClientErrorCode } from './dsbx-error.ts';
 export { clientFromEnvironment, DEFAULT_URL, MissingTokenError } from './from-environment.ts';
 export type {
-  BudgetReport, CatalogView, DatasetView, Disclosure, ErrorBody, ExplainResponse, HistoryPage, HistoryQuery, QueryRequest,
-  QueryResponse, ResultColumn, ResultValue,
+  BudgetReport, CatalogView, DatasetView, Disclosure, ErrorBody, ExplainResponse, HistoryPage, HistoryQuery, NoiseDisclosure,
+  QueryRequest, QueryResponse, ResultColumn, ResultValue,
 } from './api-types.ts';
 export { toCsv } from './output/csv.ts';
 export { toTable } from './output/table.ts';

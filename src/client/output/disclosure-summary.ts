@@ -1,33 +1,27 @@
 // One line saying what protections shaped a result: how many rows, the threshold and rounding, what was
-// suppressed or cut, noise and budget under differential privacy, and the lineage record to cite.
-import type { QueryResponse } from '../api-types.ts';
+// suppressed or cut, the noise (95% half-width per noisy column) and ε budget under differential privacy,
+// and the lineage record to cite.
+import type { Disclosure, NoiseDisclosure, QueryResponse } from '../api-types.ts';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+const num = (n: number): string => String(Number(n.toPrecision(3)));
 
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-/** Noise and budget are read defensively: they appear only on dp answers. */
-function dpParts(d: Record<string, unknown>): string[] {
-  const parts: string[] = [];
-  const noise = d.noise;
-  const entries = Array.isArray(noise) ? noise : noise && typeof noise === 'object' ? Object.entries(noise).map(([column, v]) => ({ column, ...(v as object) })) : [];
-  if (entries.length) {
-    const described = entries.map((e: Record<string, unknown>) => {
-      const column = typeof e.column === 'string' ? e.column : '?';
-      const half = [e.halfWidth95, e.interval95HalfWidth, e.ci95].find(finite);
-      return half !== undefined ? `${column} ±${Number(half.toPrecision(3))}` : column;
-    });
-    const mechanism = entries.map((e: Record<string, unknown>) => e.mechanism).find((m) => typeof m === 'string');
-    parts.push(`${mechanism ?? 'noise'} (95%): ${described.join(', ')}`);
-  }
-  const budget = d.budget as Record<string, unknown> | undefined;
-  if (budget && typeof budget === 'object') {
-    const charged = [budget.epsilonCharged, budget.charged].find(finite);
-    const remaining = [budget.remaining, budget.epsilonRemaining].find(finite);
-    if (charged !== undefined) parts.push(`ε ${charged} charged`);
-    if (remaining !== undefined) parts.push(`ε ${remaining} left`);
-  }
+export function noiseParts(noise: NoiseDisclosure): string[] {
+  const columns = noise.columns.map((c) => {
+    const m = c.noise;
+    if (m) return `${c.name} ±${num(m.halfWidth95)}`;
+    // An average is a noisy sum over a noisy count: its error depends on the count, so show both parts.
+    if (c.sum && c.count) return `${c.name} = (sum ±${num(c.sum.halfWidth95)}) / (count ±${num(c.count.halfWidth95)})`;
+    return c.name;
+  });
+  const parts = [`${noise.mechanism} ε=${num(noise.epsilon)}, 95%: ${columns.join(', ')}`];
+  if (noise.threshold) parts.push(`groups kept when noisy people ≥ ${num(noise.threshold.tau)}`);
+  if (noise.repeated) parts.push('repeat: the recorded answer, no ε charged');
   return parts;
+}
+
+function budgetParts(budget: NonNullable<Disclosure['budget']>): string[] {
+  return budget.map((b) => `${b.dataset}: ε ${num(b.charged)} charged, ${num(b.remaining)} of ${num(b.allocation)} left`);
 }
 
 export function disclosureSummary(res: Pick<QueryResponse, 'disclosure' | 'lineageId'>): string {
@@ -39,7 +33,8 @@ export function disclosureSummary(res: Pick<QueryResponse, 'disclosure' | 'linea
   if (d.suppressedGroups > 0) parts.push(`${plural(d.suppressedGroups, 'group')} suppressed`);
   if (d.suppressedRows > 0) parts.push(`${plural(d.suppressedRows, 'row')} suppressed`);
   if (d.truncated) parts.push('truncated at the row cap');
-  parts.push(...dpParts(d as Record<string, unknown>));
+  if (d.noise) parts.push(...noiseParts(d.noise));
+  if (d.budget) parts.push(...budgetParts(d.budget));
   parts.push(`lineage ${res.lineageId}`);
   return parts.join(' · ');
 }
