@@ -9,9 +9,21 @@ from .summary import disclosure_summary
 from .values import plain_json, python_value, type_family
 
 
+def _intervals(noise: Any) -> Dict[str, Optional[float]]:
+    """The 95% half-width of each noisy column (None for an average: its error depends on the count)."""
+    if not isinstance(noise, dict):
+        return {}
+    out: Dict[str, Optional[float]] = {}
+    for c in noise.get("columns") or []:
+        m = c.get("noise")
+        out[str(c.get("name"))] = m.get("halfWidth95") if isinstance(m, dict) else None
+    return out
+
+
 def disclosure_report(body: Dict[str, Any]) -> Dict[str, Any]:
-    """What was protected and how: threshold, suppressed groups and rows, noise and its intervals, budget,
-    the protection of each column, and the ids to cite (``lineage_id`` names the record reviewers see)."""
+    """What was protected and how: threshold, suppressed groups and rows, noise and its 95% intervals
+    (``intervals``: half-width per noisy column, so the exact value lies in v ± h with 95% probability),
+    ε budget, the protection of each column, and the ids to cite (``lineage_id``: the record reviewers see)."""
     d = plain_json(body.get("disclosure") or {})
     return {
         "query_id": body.get("queryId"),
@@ -24,6 +36,7 @@ def disclosure_report(body: Dict[str, Any]) -> Dict[str, Any]:
         "k_anonymity": d.get("kAnonymity"),
         "truncated": d.get("truncated"),
         "noise": d.get("noise"),
+        "intervals": _intervals(d.get("noise")),
         "budget": d.get("budget"),
         "columns": {c["name"]: {"type": c["type"], "protection": plain_json(c.get("protection"))} for c in body["columns"]},
         "summary": disclosure_summary(d, str(body.get("lineageId"))),

@@ -12,35 +12,39 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _g(x: Any) -> str:
+    return f"{x:.3g}" if _number(x) else str(x)
+
+
 def _noise_parts(noise: Any) -> List[str]:
-    if isinstance(noise, dict):
-        entries = [dict(v, column=k) if isinstance(v, dict) else {"column": k} for k, v in noise.items()]
-    elif isinstance(noise, list):
-        entries = [e for e in noise if isinstance(e, dict)]
-    else:
-        return []
-    if not entries:
+    """Per noisy column its 95% half-width (an average as its noisy sum over its noisy count), τ, repeats."""
+    if not isinstance(noise, dict):
         return []
     described = []
-    for e in entries:
-        half = next((e[k] for k in ("halfWidth95", "interval95HalfWidth", "ci95") if _number(e.get(k))), None)
-        column = str(e.get("column", "?"))
-        described.append(f"{column} ±{half:.3g}" if half is not None else column)
-    mechanism = next((e["mechanism"] for e in entries if isinstance(e.get("mechanism"), str)), "noise")
-    return [f"{mechanism} (95%): {', '.join(described)}"]
+    for c in noise.get("columns") or []:
+        m, s, n = c.get("noise"), c.get("sum"), c.get("count")
+        if isinstance(m, dict):
+            described.append(f"{c.get('name')} ±{_g(m.get('halfWidth95'))}")
+        elif isinstance(s, dict) and isinstance(n, dict):
+            described.append(f"{c.get('name')} = (sum ±{_g(s.get('halfWidth95'))}) / (count ±{_g(n.get('halfWidth95'))})")
+        else:
+            described.append(str(c.get("name")))
+    parts = [f"{noise.get('mechanism', 'noise')} ε={_g(noise.get('epsilon'))}, 95%: {', '.join(described)}"]
+    threshold = noise.get("threshold")
+    if isinstance(threshold, dict):
+        parts.append(f"groups kept when noisy people ≥ {_g(threshold.get('tau'))}")
+    if noise.get("repeated"):
+        parts.append("repeat: the recorded answer, no ε charged")
+    return parts
 
 
 def _budget_parts(budget: Any) -> List[str]:
-    if not isinstance(budget, dict):
+    if not isinstance(budget, list):
         return []
-    parts = []
-    charged = next((budget[k] for k in ("epsilonCharged", "charged") if _number(budget.get(k))), None)
-    left = next((budget[k] for k in ("remaining", "epsilonRemaining") if _number(budget.get(k))), None)
-    if charged is not None:
-        parts.append(f"ε {charged:g} charged")
-    if left is not None:
-        parts.append(f"ε {left:g} left")
-    return parts
+    return [
+        f"{b.get('dataset')}: ε {_g(b.get('charged'))} charged, {_g(b.get('remaining'))} of {_g(b.get('allocation'))} left"
+        for b in budget if isinstance(b, dict)
+    ]
 
 
 def disclosure_summary(disclosure: Mapping[str, Any], lineage_id: str) -> str:

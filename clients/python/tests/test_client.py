@@ -131,6 +131,12 @@ class MetadataTest(unittest.TestCase):
         with self.assertRaises(dsbx.NotFound):
             self.client.catalog("nosuch")
 
+    def test_budget_lists_the_epsilon_left_on_each_dp_dataset(self):
+        budget = self.client.budget()
+        self.assertEqual(list(budget["dataset"]), ["health"])
+        line = budget.iloc[0]
+        self.assertAlmostEqual(line["spent"] + line["remaining"], line["allocation"])
+
     def test_history_shows_the_callers_own_attempts_newest_first(self):
         self.client.query(BY_DISTRICT, purpose="unit test: history")
         h = self.client.history(limit=5)
