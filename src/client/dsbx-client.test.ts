@@ -96,6 +96,28 @@ describe('DsbxClient when no coded answer comes back', () => {
   });
 });
 
+describe('DsbxClient and redirects', () => {
+  it('does not follow a redirect, so the token never reaches the place it points to', async () => {
+    const seen: (string | undefined)[] = [];
+    const elsewhere = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+    const redirecting = http.createServer((req, res) => res.writeHead(307, { location: `${target}${req.url ?? '/'}` }).end());
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = new DsbxClient({ url: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`, token });
+      expect((await caught(c.catalog())).code).toBe('BAD_RESPONSE');
+      expect(seen).toEqual([]);
+    } finally {
+      redirecting.close();
+      elsewhere.close();
+    }
+  });
+});
+
 describe('DsbxClient options', () => {
   it.each([
     { name: 'a URL that does not parse', url: 'not a url', token: 'a.b.c' },

@@ -87,6 +87,8 @@ export class DsbxClient {
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(this.#timeoutMs),
+        // The API never redirects; following one would carry the token to wherever it points.
+        redirect: 'manual',
       });
     } catch (e) {
       const timedOut = e instanceof Error && e.name === 'TimeoutError';

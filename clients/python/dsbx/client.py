@@ -19,6 +19,16 @@ DEFAULT_URL = "http://127.0.0.1:8787"
 _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """The API never redirects; following one would carry the token to wherever it points."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's signature
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _pandas(use_pandas: Optional[bool]) -> Any:
     if use_pandas is False:
         return None
@@ -159,7 +169,7 @@ class Client:
             headers["Content-Type"] = "application/json"
         req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as res:  # noqa: S310 - http(s) checked above
+            with _OPENER.open(req, timeout=self.timeout) as res:  # http(s) only: checked in __init__
                 status, raw = res.status, res.read()
         except urllib.error.HTTPError as e:
             status, raw = e.code, e.read()
