@@ -8,6 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { listen, type RunningServer } from '../src/server.ts';
+import type { LineageRecord } from '../src/lineage/record.ts';
+import { sampleEntry } from '../src/lineage/sample-entries.ts';
 import { cachedDomainFile } from './support/domain.ts';
 import { testService, type TestService } from './support/service.ts';
 
@@ -21,12 +23,13 @@ let page: Page;
 let profile: string;
 const cspViolations: string[] = [];
 const traffic: { subject: string; lineageId: string; status: number; sql: string }[] = [];
+const charged: LineageRecord[] = [];
 
-async function query(token: string, subject: string, sql: string, route = '/v1/query') {
+async function query(token: string, subject: string, sql: string, route = '/v1/query', extra: Record<string, unknown> = {}) {
   const res = await fetch(`${server.url}${route}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ sql, purpose: `console test: ${subject}` }),
+    body: JSON.stringify({ sql, purpose: `console test: ${subject}`, ...extra }),
   });
   const body = (await res.json()) as { lineageId?: string; error?: { lineageId?: string } };
   const lineageId = body.lineageId ?? body.error?.lineageId;
@@ -49,6 +52,11 @@ beforeAll(async () => {
   await query(alice, 'dev-alice', "SELECT count(*) FROM population.residents WHERE name LIKE '张%'");
   await query(bob, 'dev-bob', 'SELECT gender, count(*) AS people FROM population.residents GROUP BY gender');
   await query(bob, 'dev-bob', 'SELECT * FROM read_csv(\'/etc/passwd\')');
+  const zhao = await t.token('researcher', { sub: 'res-zhao', org: 'qiqihar-university' });
+  await query(zhao, 'res-zhao', 'SELECT hospital_level, count(*) AS n FROM health.medical_claims GROUP BY hospital_level', '/v1/query', { dp: { epsilon: 0.5 } });
+  // Two dp releases in the shape the query path records them (protections.epsilonCharged, budgetAfter),
+  // appended to the service's own log, so that the budgets page has charges whatever the dp path answers.
+  for (const i of [1, 5]) charged.push(await t.service.queryPath!.lineage.append(sampleEntry(i)));
 
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'dsbx-chromium-'));
@@ -90,8 +98,8 @@ describe('the reviewers console in a browser', () => {
     await page.click('button[type="submit"]');
     await page.waitForURL('**/console/lineage');
     expect(await page.textContent('[data-testid="signed-in-subject"]')).toBe('reviewer-wang');
-    // Every attempt is listed: the six queries above, allowed and refused.
-    expect(await rows().count()).toBe(traffic.length);
+    // Every attempt is listed: the queries above, allowed and refused.
+    expect(await rows().count()).toBe(traffic.length + charged.length);
     await shot('lineage');
   });
 
@@ -145,8 +153,22 @@ describe('the reviewers console in a browser', () => {
     await page.click('form[action="/console/integrity/verify"] button');
     await page.waitForURL('**/console/integrity');
     expect(await page.getAttribute('[data-testid="last-verification"] [data-verdict]', 'data-verdict')).toBe('intact');
-    expect(Number(await page.textContent('[data-testid="verified-count"]'))).toBe(traffic.length);
+    expect(Number(await page.textContent('[data-testid="verified-count"]'))).toBe(traffic.length + charged.length);
     await shot('integrity');
+  });
+
+  it('shows the ε each subject spent on the budgets page, with the share of the allocation used', async () => {
+    const record = charged[0]!;
+    await page.goto(`${server.url}/console/lineage?subject=${record.subject}`);
+    expect(await page.textContent(`tr[data-record-id="${record.id}"] td:last-child`)).toBe(String(record.protections!.epsilonCharged));
+    await page.click('header nav a[href="/console/budgets"]');
+    await page.waitForURL('**/console/budgets');
+    for (const r of charged) {
+      const row = page.locator(`tr[data-subject="${r.subject}"][data-dataset="health"]`);
+      expect(await row.locator('[data-testid="spent"]').textContent()).toBe(String(r.protections!.epsilonCharged));
+      expect(await row.locator('svg.usebar').getAttribute('aria-label')).toMatch(/^\d+%$/);
+    }
+    await shot('budgets');
   });
 
   it('switches to Chinese and keeps the page', async () => {

@@ -236,6 +236,13 @@ describe('pages', () => {
     expect(after).toMatch(new RegExp(`data-testid="verified-count">${records.length}<`));
   });
 
+  it('lists the ε each subject spent on a dp dataset', async () => {
+    const html = await (await b.fetch('/console/budgets?lang=en')).text();
+    const charged = records.filter((r) => (r.protections?.epsilonCharged ?? 0) > 0);
+    expect(charged.length).toBeGreaterThan(0);
+    for (const subject of new Set(charged.map((r) => r.subject))) expect(html).toContain(`data-subject="${subject}" data-dataset="health"`);
+  });
+
   it('switches language with ?lang= and remembers it', async () => {
     const zh = await (await b.fetch('/console/lineage?lang=zh')).text();
     expect(zh).toContain('<html lang="zh-CN">');

@@ -12,6 +12,7 @@ import { DICTIONARIES } from './i18n/dictionary.ts';
 import { chooseLanguage, LANGUAGE_COOKIE } from './language.ts';
 import { renderPage } from './pages/render-page.tsx';
 import { RefusalPage } from './pages/refusal-page.tsx';
+import { registerBudgetPages } from './routes/budget-pages.tsx';
 import { registerIntegrityPages } from './routes/integrity-pages.tsx';
 import { notFound, registerLineagePages } from './routes/lineage-pages.tsx';
 import { registerSignInRoutes } from './routes/sign-in.tsx';
@@ -64,6 +65,7 @@ export function createConsoleApp(deps: AppDeps, options: { sessions?: SessionSto
   registerSignInRoutes(app, sessions);
   registerLineagePages(app, deps.lineage, sessions);
   registerIntegrityPages(app, deps.lineage, sessions);
+  registerBudgetPages(app, deps.lineage, sessions);
   // Everything else under /console is a console page that does not exist (an HTML 404 with the console's headers).
   app.all('*', (c) => notFound(c, false));
   return app;

@@ -86,6 +86,12 @@ form.spaced { margin-top: 14px; }
 .small { font-size: 12px; }
 table.grid.reasons td { white-space: normal; overflow-wrap: anywhere; }
 table.reasons th:nth-child(1), table.reasons th:nth-child(2) { width: 30%; }
+table.budgets col.dataset { width: 120px; } table.budgets col.eps { width: 96px; } table.budgets col.use { width: 250px; }
+table.budgets col.charges { width: 120px; } table.budgets col.time { width: 170px; }
+svg.usebar { display: block; margin-top: 3px; }
+svg.usebar rect.track { fill: #e6eaf1; }
+svg.usebar rect.fill.low { fill: var(--allow); } svg.usebar rect.fill.mid { fill: var(--l3); } svg.usebar rect.fill.high { fill: var(--deny); }
+svg.usebar text { font-size: 11px; fill: var(--muted); }
 .status-big { font-size: 18px; }
 @media (max-width: 1100px) { form.filters { grid-template-columns: repeat(3, minmax(0, 1fr)); } .cols { grid-template-columns: 1fr; } }
 `;

@@ -6,7 +6,7 @@ import type { Dictionary, Language } from '../i18n/dictionary.ts';
 import { CONSOLE_BASE } from '../console-env.ts';
 import type { ConsoleSession } from '../session-store.ts';
 
-export type Section = 'lineage' | 'integrity' | 'none';
+export type Section = 'lineage' | 'integrity' | 'budgets' | 'none';
 
 export interface LayoutProps {
   readonly t: Dictionary;
@@ -43,6 +43,7 @@ export function Layout(props: LayoutProps) {
           <nav>
             {session ? nav('lineage', `${CONSOLE_BASE}/lineage`, t.navLineage) : null}
             {session ? nav('integrity', `${CONSOLE_BASE}/integrity`, t.navIntegrity) : null}
+            {session ? nav('budgets', `${CONSOLE_BASE}/budgets`, t.navBudgets) : null}
           </nav>
           <div class="who">
             <span class="lang" aria-label={t.language}>
