@@ -1,6 +1,8 @@
 // `dsbx query`, `dsbx catalog` and `dsbx budget` as a developer runs them (node bin/dsbx.js, child
 // processes) against a live service on a generated domain: results on stdout in table, CSV or JSON,
 // the disclosure summary on stderr, and every failure a coded report with its family's exit status.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +60,19 @@ describe.concurrent('dsbx query, output formats', () => {
     expect(r.stdout).toBe(expected);
     expect(r.stdout).toContain('龙沙区');
     expect(r.stderr).toMatch(/^\d+ rows · ≥10 people per group, counts rounded to 5 · .*lineage [0-9a-f-]{36}\n$/);
+  });
+
+  it('reads the query from --file, Chinese literals included', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsbx-cli-query-'));
+    try {
+      const file = path.join(dir, 'by-gender.sql');
+      fs.writeFileSync(file, "SELECT gender, count(*) AS n FROM population.residents WHERE district = '龙沙区' GROUP BY gender ORDER BY gender\n");
+      const r = await dsbx(['query', '--file', file, '--purpose', 'file input', '--format', 'csv']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^gender,n\r\n女,\d+\r\n男,\d+\r\n$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('quotes CSV fields holding commas or quotes (doubling the quotes), in values and in column names', async () => {

@@ -39,6 +39,10 @@ class DsbxError(Exception):
             lines.append(f"  lineage {self.lineage_id}")
         return "\n".join(lines)
 
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        """IPython's text display (terminal IPython, plain-text notebook outputs): the rules, not just the message."""
+        p.text(str(self))
+
     def _repr_html_(self) -> str:
         esc = html.escape
         rows = "".join(
