@@ -13,6 +13,7 @@ import { sampleEntry } from '../lineage/sample-entries.ts';
 import type { LineageStore } from '../lineage/store.ts';
 import { silentLog } from '../lineage/test-keys.ts';
 import { testService, type TestService } from '../../test/support/service.ts';
+import { LINEAGE_PAGE_SIZE } from './routes/lineage-pages.tsx';
 
 const ORIGIN = 'http://localhost';
 let t: TestService;
@@ -251,6 +252,25 @@ describe('pages', () => {
     const en = await (await b.fetch('/console/lineage?lang=en')).text();
     expect(en).toContain('<html lang="en">');
     expect(en).toContain('Lineage log');
+  });
+});
+
+describe('pagination', () => {
+  it('pages through the whole log with the older-records link, each record once, newest first', async () => {
+    for (let i = records.length; i < LINEAGE_PAGE_SIZE + 7; i++) records.push(await store.append(sampleEntry(i)));
+    const b = new Browser();
+    await b.signIn(reviewerToken);
+    const seen: string[] = [];
+    let next: string | undefined = '/console/lineage';
+    let pages = 0;
+    while (next) {
+      const html = await (await b.fetch(next)).text();
+      seen.push(...[...html.matchAll(/data-record-id="([^"]+)"/g)].map((m) => m[1]!));
+      next = /<a href="([^"]+)" rel="next">/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+      pages += 1;
+    }
+    expect(pages).toBe(2);
+    expect(seen).toEqual(records.map((r) => r.id).reverse());
   });
 });
 

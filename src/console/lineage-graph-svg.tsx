@@ -52,12 +52,16 @@ export function LineageGraphSvg(props: { graph: LineageGraph; t: Dictionary; tit
       <text class="heading" x={GRAPH.source.x} y={16}>
         {t.graphSources}
       </text>
-      <text class="heading" x={GRAPH.transform.x} y={16}>
-        {t.graphTransforms}
-      </text>
-      <text class="heading" x={GRAPH.output.x} y={16}>
-        {t.graphReleased}
-      </text>
+      {graph.outputs.length > 0 ? (
+        <>
+          <text class="heading" x={GRAPH.transform.x} y={16}>
+            {t.graphTransforms}
+          </text>
+          <text class="heading" x={GRAPH.output.x} y={16}>
+            {t.graphReleased}
+          </text>
+        </>
+      ) : null}
       {graph.links.map((l) => (
         <path class="link" d={l.path} data-from={l.from} data-to={l.to} />
       ))}
