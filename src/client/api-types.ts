@@ -1,5 +1,5 @@
-// The client's request and response types, taken from the API's own arktype schemas (type-only imports,
-// so nothing of the server runs in a client): when the API changes a schema, the client's types follow.
+// The client's request and response types, inferred from the API's own arktype schemas (the same schema
+// objects the route table validates with and /openapi.json publishes): when the API changes, these follow.
 import type { QueryRequestSchema } from '../api/query-request.ts';
 import type { ExplainResponseSchema, QueryResponseSchema } from '../api/query-response.ts';
 import type { CatalogViewSchema, DatasetViewSchema } from '../api/routes/catalog.ts';
