@@ -8,7 +8,7 @@ import { openLineageStore } from '../lineage/embedded-store.ts';
 import { sampleEntry } from '../lineage/sample-entries.ts';
 import type { LineageStore } from '../lineage/store.ts';
 import { generateTestKeys, silentLog } from '../lineage/test-keys.ts';
-import { summarizeBudgets } from './budget-summary.ts';
+import { BudgetSummary, summarizeBudgets } from './budget-summary.ts';
 
 let store: LineageStore;
 let dir: string;
@@ -41,6 +41,17 @@ describe('summarizeBudgets', () => {
     for (const row of await summarizeBudgets(store, 10, ['health'])) {
       expect(ledger.lines(row.subject, ['health'])[0]).toEqual({ dataset: 'health', allocation: row.allocation, spent: row.spent, remaining: row.remaining });
     }
+  });
+
+  it('counts only the records added since the last visit, and counts each once', async () => {
+    const summary = new BudgetSummary(10, ['health']);
+    const first = await summary.rows(store);
+    const again = await Promise.all([summary.rows(store), summary.rows(store)]);
+    expect(again).toEqual([first, first]);
+    const added = await store.append(sampleEntry(5));
+    const after = await summary.rows(store);
+    expect(after.find((r) => r.subject === added.subject)).toMatchObject({ charges: 2, spent: 0.2, lastChargedAt: added.time });
+    expect(after).toEqual(await summarizeBudgets(store, 10, ['health']));
   });
 
   it('lists nothing for datasets no record charged', async () => {

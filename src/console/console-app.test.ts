@@ -180,6 +180,10 @@ describe('headers', () => {
     expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 
+  it('sends /console and /console/ to the sign-in page', async () => {
+    for (const p of ['/console', '/console/']) expect((await new Browser().fetch(p)).headers.get('location')).toBe('/console/sign-in');
+  });
+
   it('answers an unknown console path with an HTML 404 under the console policy', async () => {
     for (const p of ['/console/nothing', '/console/lineage/not-an-id']) {
       const b = new Browser();

@@ -61,12 +61,13 @@ export function createConsoleApp(deps: AppDeps, options: { sessions?: SessionSto
     c.header('Cache-Control', 'public, max-age=300');
     return c.body(CONSOLE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
-  app.get('/', (c) => c.redirect(`${CONSOLE_BASE}/${getCookie(c, SESSION_COOKIE) ? 'lineage' : 'sign-in'}`, 303));
+  const home = (c: Context<ConsoleEnv>) => c.redirect(`${CONSOLE_BASE}/${getCookie(c, SESSION_COOKIE) ? 'lineage' : 'sign-in'}`, 303);
+  app.get('/', home);
   registerSignInRoutes(app, sessions);
   registerLineagePages(app, deps.lineage, sessions);
   registerIntegrityPages(app, deps.lineage, sessions);
-  registerBudgetPages(app, deps.lineage, sessions);
+  registerBudgetPages(app, deps, sessions);
   // Everything else under /console is a console page that does not exist (an HTML 404 with the console's headers).
-  app.all('*', (c) => notFound(c, false));
+  app.all('*', (c) => (c.req.method === 'GET' && c.req.path === `${CONSOLE_BASE}/` ? home(c) : notFound(c, false)));
   return app;
 }
