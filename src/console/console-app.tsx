@@ -2,6 +2,7 @@
 // sessions, per-session form tokens plus an Origin/Sec-Fetch-Site check on every form, its own strict
 // Content-Security-Policy, and a language switch (zh/en). Mounted by api/app.ts.
 import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -32,12 +33,14 @@ function errorPage(err: Error, c: Context<ConsoleEnv>) {
   const t = c.var.t;
   const signedIn = c.get('session') !== undefined;
   if ((isAppError(err) && err.status === 403) || (err instanceof HTTPException && err.status === 403)) {
-    return renderPage(c, { title: t.forbiddenTitle, status: 403 }, <RefusalPage t={t} title={t.errorTitle} body={t.formExpired} code="FORBIDDEN" signedIn={signedIn} />);
+    // Only the cross-site check throws here (role refusals are rendered by their routes): a form not from our page.
+    return renderPage(c, { title: t.errorTitle, status: 403 }, <RefusalPage t={t} title={t.errorTitle} body={t.formExpired} code="FORBIDDEN" signedIn={signedIn} />);
   }
   if (isAppError(err) && err.status === 404) return notFound(c, signedIn);
   const known = isAppError(err) ? err : undefined;
-  if (!known) c.var.deps.logger.error('console_unhandled_error', { requestId: c.var.requestId, name: err.name });
-  const status = known && [400, 401, 503].includes(known.status) ? (known.status as 400 | 401 | 503) : 500;
+  // Only the error's name reaches the log: its message may quote a path or engine text.
+  if (!known) c.var.deps?.logger.error('console_unhandled_error', { requestId: c.var.requestId, name: err.name });
+  const status = known ? (known.status as ContentfulStatusCode) : 500;
   return renderPage(c, { title: t.errorTitle, status }, <RefusalPage t={t} title={t.errorTitle} body={t.errorBody} code={known?.code ?? 'INTERNAL'} signedIn={signedIn} />);
 }
 

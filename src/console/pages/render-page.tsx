@@ -1,6 +1,7 @@
 // Renders a page inside the layout with the request's language, session and switch links, and a status.
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ConsoleEnv } from '../console-env.ts';
 import { withLanguage } from '../language.ts';
 import { Layout, type Section } from './layout.tsx';
@@ -8,7 +9,7 @@ import { Layout, type Section } from './layout.tsx';
 export interface PageOptions {
   readonly title: string;
   readonly section?: Section;
-  readonly status?: 200 | 400 | 401 | 403 | 404 | 500 | 503;
+  readonly status?: ContentfulStatusCode;
 }
 
 export function renderPage(c: Context<ConsoleEnv>, options: PageOptions, body: Child): Response | Promise<Response> {
