@@ -184,6 +184,10 @@ describe('the reviewers console in a browser', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     expect(await page.textContent('h1')).toBe('血缘日志');
     await shot('lineage-zh');
+    // The choice is remembered: the next page is in Chinese without asking again.
+    await page.goto(`${server.url}/console/lineage/${traffic[0]!.lineageId}`);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await shot('record-zh');
   });
 
   it('signs out, after which the log is closed again', async () => {
