@@ -76,6 +76,7 @@ export function buildLineageEntry(f: AttemptFacts): LineageEntry {
     request: {
       sql: f.sql,
       normalizedSql: c?.normalizedSql ?? f.normalizedSql ?? null,
+      executedSql: c?.sql ?? null,
       fingerprint: c?.fingerprint ?? f.fingerprint ?? null,
       mode: f.mode,
     },

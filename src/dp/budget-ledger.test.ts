@@ -20,7 +20,7 @@ const codeOf = (f: () => unknown): string | undefined => {
 
 const charge = (subject: string, epsilon: number, budgetAfter: Record<string, number> | null): LineageEntry => ({
   kind: 'query', subject, org: 'o', roles: ['developer'], licenseId: 'l', purpose: 'p', application: null,
-  request: { sql: 'SELECT count(*) FROM health.medical_claims', normalizedSql: null, fingerprint: null, mode: 'aggregate' },
+  request: { sql: 'SELECT count(*) FROM health.medical_claims', normalizedSql: null, executedSql: null, fingerprint: null, mode: 'aggregate' },
   decision: { effect: 'allow', reasons: [] },
   inputs: [{ dataset: 'health', table: 'medical_claims', column: 'id_card', level: 'L4', usage: ['aggregate'] }],
   outputs: [],

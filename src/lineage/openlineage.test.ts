@@ -57,7 +57,7 @@ beforeAll(async () => {
   records.push(
     await store.append({
       ...base,
-      request: { sql: 'SELEC', normalizedSql: null, fingerprint: null, mode: null },
+      request: { sql: 'SELEC', normalizedSql: null, executedSql: null, fingerprint: null, mode: null },
       decision: { effect: 'deny', code: 'SQL_SYNTAX', reasons: [{ rule: 'SQL_SYNTAX', message: 'The SQL could not be parsed.' }] },
       inputs: [],
       outputs: [],

@@ -63,6 +63,8 @@ const entryShape = {
     /** The SQL exactly as sent (reviewers see SQL text, never result rows). */
     sql: 'string',
     normalizedSql: 'string | null',
+    /** What ran in the sandbox: the checked, rewritten query rendered by DuckDB (helpers, clamps, caps); null when nothing was compiled. */
+    executedSql: 'string | null',
     fingerprint: 'string | null',
     mode: "'aggregate' | 'rows' | null",
     '+': 'reject',

@@ -20,6 +20,7 @@ const allowedAggregate = (i: number): LineageEntry => ({
   request: {
     sql: `SELECT district, count(*) AS n, avg(amount_due) AS avg_due FROM utilities.heating_bills WHERE season = '2023-2024' AND area_m2 > ${i % 90} GROUP BY district`,
     normalizedSql: "SELECT district, count_star() AS n, avg(amount_due) AS avg_due FROM utilities.heating_bills WHERE (season = '2023-2024') GROUP BY district",
+    executedSql: "SELECT district, count_star() AS n, avg(amount_due) AS avg_due FROM utilities.heating_bills WHERE (season = '2023-2024') GROUP BY district",
     fingerprint: 'c3f1a9e4b2d7c6a5f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7',
     mode: 'aggregate',
   },
@@ -52,6 +53,7 @@ const dpAggregate = (i: number): LineageEntry => ({
   request: {
     sql: 'SELECT diagnosis_group, sum(total_cost) AS cost FROM health.medical_claims GROUP BY diagnosis_group',
     normalizedSql: 'SELECT diagnosis_group, sum(total_cost) AS cost FROM health.medical_claims GROUP BY diagnosis_group',
+    executedSql: 'SELECT diagnosis_group, sum(total_cost) AS cost FROM health.medical_claims GROUP BY diagnosis_group',
     fingerprint: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
     mode: 'aggregate',
   },
@@ -80,6 +82,7 @@ const maskedRows = (i: number): LineageEntry => ({
   request: {
     sql: 'SELECT pseudonym(card_no) AS card, line FROM transit.card_trips WHERE line = 12',
     normalizedSql: 'SELECT pseudonym(card_no) AS card, line FROM transit.card_trips WHERE (line = 12)',
+    executedSql: 'SELECT pseudonym(card_no) AS card, line FROM transit.card_trips WHERE (line = 12)',
     fingerprint: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
     mode: 'rows',
   },
@@ -108,6 +111,7 @@ const denied = (i: number): LineageEntry => ({
   request: {
     sql: 'SELECT name, phone FROM population.residents WHERE district = \'龙沙区\'',
     normalizedSql: "SELECT name, phone FROM population.residents WHERE (district = '龙沙区')",
+    executedSql: "SELECT name, phone FROM population.residents WHERE (district = '龙沙区')",
     fingerprint: '9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0',
     mode: 'aggregate',
   },

@@ -94,7 +94,7 @@ export function RecordPage(props: { t: Dictionary; record: LineageRecord; checkp
         <pre class="sql" data-testid="sql-sent">
           {r.request.sql}
         </pre>
-        <h2 class="spaced">{r.decision.effect === 'allow' && r.kind === 'query' ? t.sqlNormalized : t.sqlNormalizedNotRun}</h2>
+        <h2 class="spaced">{r.request.executedSql && r.kind === 'query' ? t.sqlNormalized : t.sqlNormalizedNotRun}</h2>
         {r.request.normalizedSql ? (
           <pre class="sql" data-testid="sql-normalized">
             {r.request.normalizedSql}
@@ -102,6 +102,14 @@ export function RecordPage(props: { t: Dictionary; record: LineageRecord; checkp
         ) : (
           <p class="muted">{t.notCompiled}</p>
         )}
+        {r.request.executedSql ? (
+          <>
+            <h2 class="spaced">{t.sqlExecuted}</h2>
+            <pre class="sql" data-testid="sql-executed">
+              {r.request.executedSql}
+            </pre>
+          </>
+        ) : null}
       </section>
       <section class="card">
         <h2>{t.graphTitle}</h2>
