@@ -398,7 +398,7 @@ describe('the leak scan over every response of the suite', () => {
   const PATH = /\/(?:tmp|var|home|etc|proc|work|usr)\//;
   const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\./;
   /** Keys whose values are the caller's own SQL, echoed back to a reviewer or to its author. */
-  const SQL_ECHO_KEYS = new Set(['sql', 'normalizedSql', 'query']);
+  const SQL_ECHO_KEYS = new Set(['sql', 'normalizedSql', 'executedSql', 'query']);
 
   /** Every string of a response with the key that holds it; NDJSON and plain text included. */
   function* strings(ex: Exchange): Generator<[key: string, value: string]> {
