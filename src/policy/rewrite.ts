@@ -45,6 +45,7 @@ export function rewriteQuery(a: Analysis, opts: RewriteOptions): SelectNode {
       case 'column':
       case 'constant':
       case 'star':
+      case 'window': // made only by the dp rewrite, never by a caller
         return e;
       case 'function':
         return {

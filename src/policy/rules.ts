@@ -71,6 +71,9 @@ const DENIED = {
   ROWS_AGGREGATE: 'a row release cannot aggregate; use aggregate mode',
   UNIT_NOT_CARRIED: 'personal data may shape a release only when the release counts its privacy units',
   PLAN_COLUMN_UNACCOUNTED: 'the bound plan reads a column the analysis did not account for',
+  DP_ROWS_MODE: 'a dataset under differential privacy releases aggregates only',
+  DP_QUERY_SHAPE: 'under differential privacy a query reads one table, without subqueries, CTEs, joins, HAVING, DISTINCT, LIMIT or OFFSET',
+  DP_AGGREGATE_NOT_SUPPORTED: 'under differential privacy only count, count(DISTINCT privacy unit), and sum or avg of a bounded column are released, each as a whole output',
 } as const;
 
 const AMBIGUOUS = {

@@ -30,7 +30,6 @@ export const ProfilesSchema = type({
     maxGroups: 'number.integer >= 1',
     maxRows: 'number.integer >= 1',
     k: 'number.integer >= 1',
-    rounding: 'number.integer >= 1',
     '+': 'reject',
   },
   '+': 'reject',

@@ -73,6 +73,16 @@ export interface CaseNode extends Positioned {
 }
 /** `x IN (SELECT ...)` — the only subquery expression the subset accepts. */
 export interface InSubqueryNode extends Positioned { readonly kind: 'in_subquery'; readonly left: Expr; readonly query: SelectNode }
+/**
+ * A ranking window function. Never converted from a caller's SQL (the converter refuses windows): only the
+ * compiler's own dp rewrite creates it, after the checks, for contribution bounding (src/dp/dp-rewrite.ts).
+ */
+export interface WindowNode extends Positioned {
+  readonly kind: 'window';
+  readonly name: 'row_number' | 'dense_rank';
+  readonly partitions: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+}
 /** `*` (plain, no EXCLUDE/REPLACE/COLUMNS), optionally qualified: expanded by the resolver or refused. */
 export interface StarNode extends Positioned { readonly kind: 'star'; readonly relation: string }
 
@@ -87,7 +97,8 @@ export type Expr =
   | BetweenNode
   | CaseNode
   | InSubqueryNode
-  | StarNode;
+  | StarNode
+  | WindowNode;
 
 export type ExprKind = Expr['kind'];
 
@@ -165,5 +176,7 @@ export function childExprs(e: Expr): readonly Expr[] {
       return [...e.checks.flatMap((c) => [c.when, c.then]), e.otherwise];
     case 'in_subquery':
       return [e.left];
+    case 'window':
+      return [...e.partitions, ...e.orderBy.map((o) => o.expr)];
   }
 }

@@ -7,6 +7,7 @@ import type { Violation } from '../errors.ts';
 import type { Decision, DenyCode } from '../policy/decision.ts';
 import type { Policy } from '../policy/schema.ts';
 import { rewriteQuery, UNIT_HELPER } from '../policy/rewrite.ts';
+import { rewriteForDp, type DpRewrite } from '../dp/dp-rewrite.ts';
 import { ruleFamily, ViolationList, type Rule } from '../policy/rules.ts';
 import { Analyser, type Analysis, type ReleaseOutput } from './analyse.ts';
 import type { CompiledQuery, InputColumn, Mode, OutputColumn, Protection, Transform, Usage } from './compiled.ts';
@@ -53,7 +54,7 @@ function inputsOf(a: Analysis): InputColumn[] {
 const provLevel = (p: Prov): Level => maxLevel([p.floor, levelOf(p.raw), levelOf(p.gen), levelOf(p.agg)]);
 const COUNTS = new Set(['count', 'count_star']);
 
-function outputColumn(mode: Mode, o: ReleaseOutput): OutputColumn {
+function outputColumn(mode: Mode, o: ReleaseOutput, dp: boolean): OutputColumn {
   const p = o.prov;
   const derivedFrom = allSources(p).map((s) => ({ dataset: s.base.dataset.id, table: s.base.table.name, column: s.base.column.name }));
   // A per-unit count is generalized by its integer granularity (see lift in provenance.ts).
@@ -65,7 +66,8 @@ function outputColumn(mode: Mode, o: ReleaseOutput): OutputColumn {
     transform = o.protect.method === 'pseudonym' ? 'pseudonymized' : 'masked';
   } else if (p.aggregated) {
     const fn = p.aggFn ?? 'expression';
-    protection = { kind: 'aggregate', fn, level: provLevel(p), rounded: p.aggFn !== null && COUNTS.has(p.aggFn) };
+    // Under dp, noise replaces rounding.
+    protection = { kind: 'aggregate', fn, level: provLevel(p), rounded: !dp && p.aggFn !== null && COUNTS.has(p.aggFn) };
     transform = `aggregated(${fn})`;
   } else if (mode === 'aggregate') {
     protection = { kind: 'group_key', level: provLevel(p), generalized };
@@ -76,6 +78,21 @@ function outputColumn(mode: Mode, o: ReleaseOutput): OutputColumn {
   }
   const quasiIdentifier = mode === 'rows' && !o.protect && allSources(p).some((s) => s.base.column.kind === 'quasi_identifier');
   return { name: o.name, protection, derivedFrom, transform, quasiIdentifier };
+}
+
+/** Every aggregate function name the allowlist knows, plus count(*). */
+const aggregateNames = (policy: Policy): ReadonlySet<string> => {
+  const a = policy.functions.aggregates;
+  return new Set(['count_star', ...a.ordinary, ...a.orderStatistics, ...a.member]);
+};
+
+/** The dp description at the policy's default ε (the query API sets the caller's ε and its δ share). */
+function dpDescription(r: DpRewrite, profiles: Policy['profiles']): NonNullable<CompiledQuery['dp']> {
+  const d = profiles.dp;
+  return {
+    maxGroups: d.maxGroups, maxRows: d.maxRows, grouped: r.grouped, tauFloor: d.k,
+    epsilon: d.epsilonPerQuery, delta: (d.delta * d.epsilonPerQuery) / d.budget, aggregates: r.aggregates,
+  };
 }
 
 export async function compileQuery(
@@ -94,7 +111,19 @@ export async function compileQuery(
   const helper = input.mode === 'aggregate' && analysis.rootUnits.length > 0;
   if (input.mode === 'aggregate' && personal && !helper) v.add('UNIT_NOT_CARRIED');
 
-  const rewritten = v.length === 0 ? rewriteQuery(analysis, { mode: input.mode, rowCap: policy.profiles.rows.rowCap, helper }) : null;
+  // Datasets under differential privacy get their own rewrite (contribution bounds, integer grid), or the
+  // reasons their query has no stated sensitivity (src/dp/dp-rewrite.ts).
+  const dp = [...analysis.datasets].some((d) => catalog.dataset(d)?.profile === 'dp');
+  let dpRewrite: DpRewrite | null = null;
+  if (dp && v.length === 0) {
+    const r = rewriteForDp(analysis, catalog, policy.profiles, input.mode, aggregateNames(policy));
+    if (r.ok) dpRewrite = r.rewrite;
+    else for (const x of r.violations) v.add(x.rule, x.at);
+  }
+
+  const rewritten = v.length === 0
+    ? (dpRewrite?.select ?? rewriteQuery(analysis, { mode: input.mode, rowCap: policy.profiles.rows.rowCap, helper }))
+    : null;
   const [normalizedSql, sql] = await compiler.deserialize(rewritten ? [foldIdentifiers(emitDocument(parsed.query)), emitDocument(rewritten)] : [foldIdentifiers(emitDocument(parsed.query))]);
   const datasets = [...analysis.datasets].sort();
   const inputs = inputsOf(analysis);
@@ -132,13 +161,9 @@ export async function compileQuery(
   }
 
   const profiles = policy.profiles;
-  const dp = datasets.some((d) => catalog.dataset(d)?.profile === 'dp');
-  const threshold = helper
-    ? dp
-      ? { k: Math.max(profiles.threshold.k, profiles.dp.k), rounding: profiles.dp.rounding }
-      : { k: profiles.threshold.k, rounding: profiles.threshold.rounding }
-    : null;
-  const outputs = analysis.outputs.map((o) => outputColumn(input.mode, o));
+  // Under dp the gate thresholds on a noisy unit count (τ ≥ dp.k) instead of an exact k.
+  const threshold = helper && !dp ? { k: profiles.threshold.k, rounding: profiles.threshold.rounding } : null;
+  const outputs = analysis.outputs.map((o) => outputColumn(input.mode, o, dp));
   const kAnonymity = input.mode === 'rows' && personal
     ? { k: profiles.rows.kAnonymity, quasiIdentifiers: outputs.filter((o) => o.quasiIdentifier).map((o) => o.name) }
     : null;
@@ -150,12 +175,13 @@ export async function compileQuery(
     fingerprint: fingerprint(input.mode, normalizedSql),
     profile: dp ? 'dp' : 'threshold',
     outputs,
-    helpers: helper ? [{ name: UNIT_HELPER, role: 'unit_count' }] : [],
+    helpers: helper ? [{ name: UNIT_HELPER, role: 'unit_count' }, ...(dpRewrite?.rowCountHelpers ?? [])] : [],
     threshold,
     kAnonymity,
     rowCap: profiles.rows.rowCap,
     datasets,
     inputs,
+    ...(dpRewrite ? { dp: dpDescription(dpRewrite, profiles) } : {}),
   };
   return { effect: 'allow', compiled };
 }
