@@ -77,12 +77,13 @@ describe('BudgetLedger.fromLineage', () => {
     await store.append(charge('dev', 0, { health: 8.25 })); // a repeat served from the recorded answer
     await store.append(charge('other', 2, { health: 8 }));
     await store.append(charge('dev', 3, null)); // no budget named: not a charge against health
+    await store.append({ ...charge('dev', 0.25, { health: 8 }), inputs: [] }); // SELECT count(*): no input column
     await store.close();
 
     const reopened = await open();
     const ledger = await BudgetLedger.fromLineage(reopened, 10, ['health']);
     await reopened.close();
-    expect(ledger.lines('dev', ['health'])[0]).toMatchObject({ spent: 1.75, remaining: 8.25 });
+    expect(ledger.lines('dev', ['health'])[0]).toMatchObject({ spent: 2, remaining: 8 });
     expect(ledger.lines('other', ['health'])[0]).toMatchObject({ spent: 2 });
   });
 });

@@ -42,17 +42,19 @@ export class BudgetLedger {
     this.#allocation = micros(allocationEpsilon);
   }
 
-  /** Rebuilds the spent budget from the lineage log: the sum of every charge, per subject and dataset. */
+  /**
+   * Rebuilds the spent budget from the lineage log: the sum of every charge, per subject and dataset. Every
+   * query record is read, not only those the index files under a dataset: a query such as `SELECT count(*)`
+   * names no input column, so a dataset filter would miss its charge.
+   */
   static async fromLineage(store: LineageStore, allocationEpsilon: number, dpDatasets: readonly string[]): Promise<BudgetLedger> {
     const ledger = new BudgetLedger(allocationEpsilon);
-    for (const dataset of dpDatasets) {
-      let cursor: string | undefined;
-      do {
-        const page = await store.list({ dataset }, { limit: 1000, ...(cursor ? { cursor } : {}) });
-        for (const r of page.records) ledger.addFromRecord(r, dataset);
-        cursor = page.nextCursor;
-      } while (cursor);
-    }
+    let cursor: string | undefined;
+    do {
+      const page = await store.list({ kind: 'query' }, { limit: 1000, ...(cursor ? { cursor } : {}) });
+      for (const r of page.records) for (const dataset of dpDatasets) ledger.addFromRecord(r, dataset);
+      cursor = page.nextCursor;
+    } while (cursor);
     return ledger;
   }
 
