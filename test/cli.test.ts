@@ -22,7 +22,10 @@ const freshHome = () => {
   homes.push(h);
   return h;
 };
+const children: ReturnType<typeof spawn>[] = [];
 afterAll(() => {
+  // A test that fails before its own SIGTERM must not leave a server running.
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
 });
 
@@ -37,6 +40,7 @@ const dsbx = (home: string, args: string[], extra: NodeJS.ProcessEnv = {}) =>
 /** Starts a long-running command and resolves with its URL once it prints "listening on". */
 function startServer(home: string, args: string[], extra: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: envFor(home, { PORT: '0', ...extra }), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = new Promise<string>((resolve, reject) => {
