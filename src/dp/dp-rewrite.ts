@@ -202,7 +202,9 @@ export function rewriteForDp(
     windows.push({
       kind: 'window', name: 'dense_rank', pos: 0, alias: GROUP_RANK,
       partitions: [unitRef],
-      orderBy: [asc(fn('hash', [...groupKeys, constant(BOUNDING_KEY)])), ...groupKeys.map(asc)],
+      // The unit is hashed too: with the group keys alone every person would prefer the same groups, and the
+      // kept groups would be a systematic rather than an even choice.
+      orderBy: [asc(fn('hash', [unitRef, ...groupKeys, constant(BOUNDING_KEY)])), ...groupKeys.map(asc)],
     } satisfies WindowNode);
   }
   const inner: SelectNode = {
