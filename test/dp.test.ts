@@ -139,6 +139,21 @@ describe('the budget', () => {
     expect(rec.protections.epsilonCharged).toBe(0);
   });
 
+  it('releases group keys alone (no aggregate) through the noisy threshold', async () => {
+    const res = await post('/v1/query', { sql: 'SELECT hospital_level FROM health.medical_claims GROUP BY hospital_level', purpose: 'keys', dp: { epsilon: 0.25 } });
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.rows.length).toBeGreaterThan(0);
+    expect(body.disclosure.noise.columns).toEqual([]);
+    expect(body.disclosure.noise.threshold.noise.epsilon).toBe(0.25);
+  });
+
+  it('refuses an ε with more than six decimals with BAD_REQUEST', async () => {
+    const res = await post('/v1/query', { sql: 'SELECT count(*) AS n FROM health.medical_claims', purpose: 'x', dp: { epsilon: 0.1234567 } });
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.code).toBe('BAD_REQUEST');
+  });
+
   it('refuses an ε above the policy maximum with BAD_REQUEST, and records it', async () => {
     const res = await post('/v1/query', { sql: 'SELECT count(*) AS n FROM health.medical_claims', purpose: 'x', dp: { epsilon: 5 } });
     expect(res.status).toBe(400);

@@ -15,7 +15,7 @@ import type { GateResult } from '../../sandbox/gate/types.ts';
 import { answerKey, type DpAnswerStore, type StoredAnswer } from '../dp/answer-store.ts';
 import type { BudgetLedger, BudgetLine, Reservation } from '../dp/budget-ledger.ts';
 import { lineageNoise, noiseDisclosure, type BudgetDisclosure, type NoiseDisclosure } from '../dp/disclosure.ts';
-import { NoisePlanError, planNoise, type NoisePlan } from '../dp/noise-plan.ts';
+import { epsilonMicros, NoisePlanError, planNoise, type NoisePlan } from '../dp/noise-plan.ts';
 import { decideDatasetAccess } from './dataset-access.ts';
 import { buildLineageEntry, type AttemptFacts } from './lineage-entry.ts';
 import type { ServiceMetrics } from './metrics.ts';
@@ -128,12 +128,17 @@ export class QueryPipeline {
     // δ (group presence under noisy thresholding) is spent in proportion to ε: policy dp.delta is the total for a
     // whole budget, so that many small-ε queries cannot add up an unbounded δ (basic composition sums both).
     const delta = (profile.delta * epsilon) / profile.budget;
+    try {
+      epsilonMicros(epsilon);
+    } catch {
+      throw new AppError('BAD_REQUEST', 'epsilon must be positive with at most six decimals');
+    }
     const withEpsilon: CompiledQuery = { ...compiled, dp: { ...compiled.dp, epsilon, delta } };
     let plan: NoisePlan;
     try {
       plan = planNoise(withEpsilon.dp!);
     } catch (e) {
-      if (e instanceof NoisePlanError) throw new AppError('BAD_REQUEST', 'epsilon must be positive with at most six decimals');
+      if (e instanceof NoisePlanError) throw new AppError('INTERNAL', 'differential privacy is not available for this query');
       throw e;
     }
     const datasets = compiled.datasets.filter((id) => d.catalog.dataset(id)?.profile === 'dp');

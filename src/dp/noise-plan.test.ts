@@ -42,8 +42,14 @@ describe('planNoise', () => {
 
   it('refuses an ε with more than six decimals, no aggregates, or an average without its count', () => {
     expect(() => planNoise(query({ epsilon: 0.1234567 }))).toThrow(NoisePlanError);
-    expect(() => planNoise(query({ aggregates: [] }))).toThrow(NoisePlanError);
+    expect(() => planNoise(query({ aggregates: [], grouped: false }))).toThrow(NoisePlanError);
     expect(() => planNoise(query({ aggregates: [{ output: 'a', measure: 'avg', bounds: [0, 1], decimals: 0, countHelper: null }] }))).toThrow(NoisePlanError);
+  });
+
+  it('spends all of ε on the threshold when a grouped release has no aggregate (the keys alone)', () => {
+    const keysOnly = planNoise(query({ aggregates: [] }));
+    expect(keysOnly.parts).toBe(1);
+    expect(keysOnly.threshold!.measurement.epsilon).toBe(1);
   });
 
   it('has no threshold for a global aggregate', () => {

@@ -99,7 +99,8 @@ export function planNoise(dp: DpQuery): NoisePlan {
     throw new NoisePlanError('contribution bounds must be positive integers');
   }
   if (!(dp.delta > 0 && dp.delta < 1)) throw new NoisePlanError('delta must be in (0, 1)');
-  if (dp.aggregates.length === 0) throw new NoisePlanError('a dp release needs at least one noisy aggregate');
+  // A grouped release of keys alone is still noised (through τ); a global one would release nothing noisy.
+  if (dp.aggregates.length === 0 && !dp.grouped) throw new NoisePlanError('a global dp release needs a noisy aggregate');
   const micros = epsilonMicros(dp.epsilon);
   const parts = dp.aggregates.reduce((n, a) => n + (a.measure === 'avg' ? 2 : 1), 0) + (dp.grouped ? 1 : 0);
   const rows = BigInt(maxGroups) * BigInt(maxRows);
