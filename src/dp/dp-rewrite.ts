@@ -37,6 +37,13 @@ const BOUNDING_KEY = 'dsbx-dp-contribution-v1';
 export const GROUP_RANK = '__dsbx_group_rank';
 export const ROW_RANK = '__dsbx_row_rank';
 export const rowCountHelper = (i: number): string => `__dsbx_rows_${i}`;
+/**
+ * How many groups the sandbox reads from a dp query before thresholding. Whether the engine had more groups
+ * than it read is an exact statistic (one person can add a group), so the cap is set far above what a release
+ * can hold after τ (at most people / τ groups survive) and is reached only by queries of more than this many
+ * groups before thresholding; within it, truncation cannot depend on one person.
+ */
+export const DP_READ_CAP = 200_000;
 
 const constant = (value: number | string): ConstantNode => ({
   kind: 'constant', pos: 0, alias: '',

@@ -7,7 +7,7 @@ import type { Violation } from '../errors.ts';
 import type { Decision, DenyCode } from '../policy/decision.ts';
 import type { Policy } from '../policy/schema.ts';
 import { rewriteQuery, UNIT_HELPER } from '../policy/rewrite.ts';
-import { rewriteForDp, type DpRewrite } from '../dp/dp-rewrite.ts';
+import { DP_READ_CAP, rewriteForDp, type DpRewrite } from '../dp/dp-rewrite.ts';
 import { ruleFamily, ViolationList, type Rule } from '../policy/rules.ts';
 import { Analyser, type Analysis, type ReleaseOutput } from './analyse.ts';
 import type { CompiledQuery, InputColumn, Mode, OutputColumn, Protection, Transform, Usage } from './compiled.ts';
@@ -178,7 +178,7 @@ export async function compileQuery(
     helpers: helper ? [{ name: UNIT_HELPER, role: 'unit_count' }, ...(dpRewrite?.rowCountHelpers ?? [])] : [],
     threshold,
     kAnonymity,
-    rowCap: profiles.rows.rowCap,
+    rowCap: dpRewrite ? DP_READ_CAP : profiles.rows.rowCap,
     datasets,
     inputs,
     ...(dpRewrite ? { dp: dpDescription(dpRewrite, profiles) } : {}),
