@@ -92,6 +92,17 @@ describe('a dp release', () => {
     expect(explained.dp).toMatchObject({ cost: 0, repeat: true });
   });
 
+  it('takes contribution bounds from the caller, with noise scaled to them', async () => {
+    const res = await post('/v1/query', {
+      sql: 'SELECT diagnosis_group, count(*) AS claims FROM health.medical_claims GROUP BY 1', purpose: 'bounds', dp: { epsilon: 0.5, maxGroups: 20, maxRows: 10 },
+    });
+    expect(res.status).toBe(200);
+    const noise = (await json(res)).disclosure.noise;
+    expect(noise).toMatchObject({ maxGroups: 20, maxRows: 10 });
+    // count sensitivity 20 · 10 = 200, ε split over the count and the threshold: scale 200 / 0.25
+    expect(noise.columns[0].noise).toMatchObject({ sensitivity: 200, scale: 800 });
+  });
+
   it('charges a rephrasing like a new query', async () => {
     const before = (await budget()).spent;
     const res = await post('/v1/query', { sql: 'SELECT hospital_level, count(*) AS how_many FROM health.medical_claims GROUP BY 1', purpose: 'rephrased', dp: { epsilon: 0.5 } });

@@ -144,7 +144,7 @@ export class QueryPipeline {
     const datasets = compiled.datasets.filter((id) => d.catalog.dataset(id)?.profile === 'dp');
     const key = answerKey({
       subject: principal.sub, fingerprint: compiled.fingerprint, epsilon: plan.epsilon, mode: compiled.mode,
-      dataVersion: d.dataVersion, catalogVersion: d.catalogVersion,
+      maxGroups: plan.maxGroups, maxRows: plan.maxRows, dataVersion: d.dataVersion, catalogVersion: d.catalogVersion,
     });
     return { compiled: withEpsilon, plan, datasets, key, services };
   }
@@ -212,7 +212,8 @@ export class QueryPipeline {
     }
 
     const t0 = performance.now();
-    const decision: Decision = await compileQuery({ sql: req.sql, mode }, principal, d.catalog, d.policy, d.compiler);
+    const dpBounds = { ...(req.dp?.maxGroups ? { maxGroups: req.dp.maxGroups } : {}), ...(req.dp?.maxRows ? { maxRows: req.dp.maxRows } : {}) };
+    const decision: Decision = await compileQuery({ sql: req.sql, mode, dpBounds }, principal, d.catalog, d.policy, d.compiler);
     timings.compileMs = performance.now() - t0;
     d.metrics.stageSeconds.observe({ stage: 'compile' }, timings.compileMs / 1000);
 

@@ -9,7 +9,16 @@ export const QueryRequestSchema = type({
   purpose: '0 < string <= 500',
   'mode?': "'aggregate' | 'rows'",
   'application?': '0 < string <= 100',
-  'dp?': { epsilon: '0 < number <= 100', '+': 'reject' },
+  /**
+   * dp datasets: ε of this query, and optionally its contribution bounds (groups per person, rows per person
+   * and group). Larger bounds keep more of each person's data and add proportionally more noise.
+   */
+  'dp?': {
+    'epsilon?': '0 < number <= 100',
+    'maxGroups?': '1 <= number.integer <= 1000',
+    'maxRows?': '1 <= number.integer <= 1000',
+    '+': 'reject',
+  },
   '+': 'reject',
 });
 

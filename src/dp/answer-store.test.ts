@@ -13,7 +13,7 @@ const tmpFile = () => {
   return path.join(d, 'state', 'dp-answers.ndjson');
 };
 
-const parts = { subject: 'dev', fingerprint: 'f'.repeat(64), epsilon: 1, mode: 'aggregate', dataVersion: 'd1', catalogVersion: 'c1' };
+const parts = { subject: 'dev', fingerprint: 'f'.repeat(64), epsilon: 1, maxGroups: 1, maxRows: 5, mode: 'aggregate', dataVersion: 'd1', catalogVersion: 'c1' };
 const answer = (key: string, n: number): StoredAnswer => ({
   key, lineageId: 'lin-1',
   columns: [{ name: 'n', type: 'BIGINT', protection: { kind: 'aggregate', fn: 'count', level: 'L2', rounded: false } }],
@@ -25,6 +25,7 @@ describe('answerKey', () => {
     { name: 'another subject', change: { subject: 'dev2' } },
     { name: 'another query text', change: { fingerprint: 'e'.repeat(64) } },
     { name: 'another ε', change: { epsilon: 0.5 } },
+    { name: 'other contribution bounds', change: { maxGroups: 3 } },
     { name: 'another data version', change: { dataVersion: 'd2' } },
   ])('differs for $name', ({ change }) => {
     expect(answerKey({ ...parts, ...change })).not.toBe(answerKey(parts));

@@ -8,11 +8,13 @@ import path from 'node:path';
 import { type } from 'arktype';
 import { canonicalJson } from '../lineage/canonical-hash.ts';
 
-/** What makes two queries "identical": same licensee, same query text up to identifier case, same ε, mode, data. */
+/** What makes two queries "identical": same licensee, query text up to identifier case, ε, bounds, mode, data. */
 export interface AnswerKeyParts {
   readonly subject: string;
   readonly fingerprint: string;
   readonly epsilon: number;
+  readonly maxGroups: number;
+  readonly maxRows: number;
   readonly mode: string;
   readonly dataVersion: string;
   readonly catalogVersion: string;

@@ -88,6 +88,18 @@ describe('a dp query compiles to a bounded plan', () => {
     expect(Math.max(...shares) / Math.min(...shares)).toBeLessThan(4);
   });
 
+  it("takes the caller's contribution bounds: with enough groups per person no group loses anyone", async () => {
+    const d = await compileQuery(
+      { sql: 'SELECT diagnosis_group, count(DISTINCT id_card) AS people FROM health.medical_claims GROUP BY 1', mode: 'aggregate', dpBounds: { maxGroups: 25 } },
+      principal, catalog, policy, compiler,
+    );
+    if (d.effect !== 'allow') throw new Error('denied');
+    expect(d.compiled.dp).toMatchObject({ maxGroups: 25, maxRows: 5 });
+    const kept = new Map((await rows(d.compiled.sql)).map((r) => [r.diagnosis_group as string, Number(r.people)]));
+    const truth = await rows('SELECT diagnosis_group, count(DISTINCT id_card)::INTEGER AS people FROM health.medical_claims GROUP BY 1');
+    for (const t of truth) expect(kept.get(t.diagnosis_group as string)).toBe(t.people);
+  });
+
   it('sums clamped values on the cent grid as exact integers', async () => {
     const c = await allowed('SELECT sum(total_cost) AS cost FROM health.medical_claims');
     const [r] = (await conn.runAndReadAll(c.sql)).getRowsJson();

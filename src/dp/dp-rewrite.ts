@@ -10,7 +10,6 @@ import type { Analysis } from '../sql/analyse.ts';
 import type { ColumnNode, ConstantNode, Expr, FunctionNode, SelectNode, WindowNode } from '../sql/ast.ts';
 import { childExprs } from '../sql/ast.ts';
 import type { DpAggregate, HelperColumn } from '../sql/compiled.ts';
-import type { Profiles } from '../policy/schema.ts';
 import { safeFunctionName } from '../policy/functions.ts';
 import { UNIT_HELPER } from '../policy/rewrite.ts';
 
@@ -28,6 +27,14 @@ export interface DpRewrite {
   /** Added after the unit-count helper: one row count per average. */
   readonly rowCountHelpers: readonly HelperColumn[];
   readonly grouped: boolean;
+  readonly maxGroups: number;
+  readonly maxRows: number;
+}
+
+/** Contribution bounds of one query: the policy's defaults, or the caller's choice (before seeing any data). */
+export interface ContributionBounds {
+  readonly maxGroups: number;
+  readonly maxRows: number;
 }
 
 export type DpRewriteResult = { readonly ok: true; readonly rewrite: DpRewrite } | { readonly ok: false; readonly violations: readonly DpViolation[] };
@@ -98,7 +105,7 @@ const hasAggregate = (e: Expr, aggregates: ReadonlySet<string>): boolean =>
 export function rewriteForDp(
   analysis: Analysis,
   catalog: Catalog,
-  profiles: Profiles,
+  bounds: ContributionBounds,
   mode: 'aggregate' | 'rows',
   aggregateNames: ReadonlySet<string>,
 ): DpRewriteResult {
@@ -222,9 +229,9 @@ export function rewriteForDp(
     groupBy: [], having: null, orderBy: [], limit: null, offset: null,
   };
   const bounded: Expr[] = [];
-  bounded.push({ kind: 'comparison', op: 'COMPARE_LESSTHANOREQUALTO', pos: 0, alias: '', left: col(alias, ROW_RANK), right: constant(profiles.dp.maxRows) });
+  bounded.push({ kind: 'comparison', op: 'COMPARE_LESSTHANOREQUALTO', pos: 0, alias: '', left: col(alias, ROW_RANK), right: constant(bounds.maxRows) });
   if (grouped) {
-    bounded.push({ kind: 'comparison', op: 'COMPARE_LESSTHANOREQUALTO', pos: 0, alias: '', left: col(alias, GROUP_RANK), right: constant(profiles.dp.maxGroups) });
+    bounded.push({ kind: 'comparison', op: 'COMPARE_LESSTHANOREQUALTO', pos: 0, alias: '', left: col(alias, GROUP_RANK), right: constant(bounds.maxGroups) });
   }
   const unitCount: Expr = { ...fn('count', [unitRef], { distinct: true }), alias: UNIT_HELPER };
   const select: SelectNode = {
@@ -236,5 +243,5 @@ export function rewriteForDp(
     // ORDER BY is dropped: the gate orders a dp release by its released values.
     having: null, orderBy: [], limit: null, offset: null,
   };
-  return { ok: true, rewrite: { select, aggregates, rowCountHelpers, grouped } };
+  return { ok: true, rewrite: { select, aggregates, rowCountHelpers, grouped, ...bounds } };
 }

@@ -24,6 +24,8 @@ export { SqlCompiler } from './compiler.ts';
 export interface CompileInput {
   readonly sql: string;
   readonly mode: Mode;
+  /** dp datasets only: the caller's contribution bounds; the policy's when absent. */
+  readonly dpBounds?: { readonly maxGroups?: number; readonly maxRows?: number };
 }
 
 const USAGE_ORDER: readonly Usage[] = ['output', 'filter', 'join', 'group', 'aggregate'];
@@ -90,7 +92,7 @@ const aggregateNames = (policy: Policy): ReadonlySet<string> => {
 function dpDescription(r: DpRewrite, profiles: Policy['profiles']): NonNullable<CompiledQuery['dp']> {
   const d = profiles.dp;
   return {
-    maxGroups: d.maxGroups, maxRows: d.maxRows, grouped: r.grouped, tauFloor: d.k,
+    maxGroups: r.maxGroups, maxRows: r.maxRows, grouped: r.grouped, tauFloor: d.k,
     epsilon: d.epsilonPerQuery, delta: (d.delta * d.epsilonPerQuery) / d.budget, aggregates: r.aggregates,
   };
 }
@@ -116,7 +118,11 @@ export async function compileQuery(
   const dp = [...analysis.datasets].some((d) => catalog.dataset(d)?.profile === 'dp');
   let dpRewrite: DpRewrite | null = null;
   if (dp && v.length === 0) {
-    const r = rewriteForDp(analysis, catalog, policy.profiles, input.mode, aggregateNames(policy));
+    const bounds = {
+      maxGroups: input.dpBounds?.maxGroups ?? policy.profiles.dp.maxGroups,
+      maxRows: input.dpBounds?.maxRows ?? policy.profiles.dp.maxRows,
+    };
+    const r = rewriteForDp(analysis, catalog, bounds, input.mode, aggregateNames(policy));
     if (r.ok) dpRewrite = r.rewrite;
     else for (const x of r.violations) v.add(x.rule, x.at);
   }
