@@ -22,6 +22,8 @@ options:
   --mode MODE          aggregate (default) | rows
   --application ID     the approved conditional-share application this query runs under
   --epsilon E          ε to spend on a dataset under differential privacy (default: the policy's)
+  --max-groups N       dp: groups one person may contribute to (default: the policy's; more = more noise)
+  --max-rows N         dp: rows one person may contribute per group (default: the policy's)
   --format FORMAT      ${FORMATS.join(' | ')} (default: table on a terminal, csv otherwise)
   --explain            show the decision and protections without running the query (still recorded)
 
@@ -40,6 +42,8 @@ const OPTIONS = {
   mode: { type: 'string' },
   application: { type: 'string' },
   epsilon: { type: 'string' },
+  'max-groups': { type: 'string' },
+  'max-rows': { type: 'string' },
   format: { type: 'string' },
   explain: { type: 'boolean' },
 } as const;
@@ -85,7 +89,7 @@ function explainSummary(e: ExplainResponse): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values: { sql?: string; file?: string; purpose?: string; mode?: string; application?: string; epsilon?: string; format?: string; explain?: boolean };
+  let values: { sql?: string; file?: string; purpose?: string; mode?: string; application?: string; epsilon?: string; 'max-groups'?: string; 'max-rows'?: string; format?: string; explain?: boolean };
   try {
     ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
   } catch (e) {
@@ -100,6 +104,13 @@ export async function run(args: string[]): Promise<number> {
     epsilon = Number(values.epsilon);
     if (!Number.isFinite(epsilon) || epsilon <= 0) return usageError('--epsilon must be a positive number');
   }
+  const bounds: { maxGroups?: number; maxRows?: number } = {};
+  for (const [flag, key] of [['max-groups', 'maxGroups'], ['max-rows', 'maxRows']] as const) {
+    const v = values[flag];
+    if (v === undefined) continue;
+    if (!/^[1-9][0-9]{0,3}$/.test(v)) return usageError(`--${flag} must be a positive integer`);
+    bounds[key] = Number(v);
+  }
   const format: OutputFormat | string = values.format ?? defaultFormat(process.stdout.isTTY === true);
   if (!isOutputFormat(format)) return usageError(`--format must be one of ${FORMATS.join(', ')}`);
 
@@ -108,7 +119,7 @@ export async function run(args: string[]): Promise<number> {
     purpose: values.purpose,
     ...(values.mode ? { mode: values.mode as 'aggregate' | 'rows' } : {}),
     ...(values.application !== undefined ? { application: values.application } : {}),
-    ...(epsilon !== undefined ? { dp: { epsilon } } : {}),
+    ...(epsilon !== undefined || Object.keys(bounds).length ? { dp: { ...(epsilon !== undefined ? { epsilon } : {}), ...bounds } } : {}),
   };
   return runClientCommand('dsbx query', async (client) => {
     if (values.explain) {

@@ -72,23 +72,27 @@ class Client:
     # -- queries -------------------------------------------------------------------------------------------
 
     def query(self, sql: str, purpose: str, mode: str = "aggregate", application: Optional[str] = None,
-              epsilon: Optional[float] = None) -> Any:
+              epsilon: Optional[float] = None, *, max_groups: Optional[int] = None, max_rows: Optional[int] = None) -> Any:
         """Runs one SELECT under the grading policy and returns the protected result.
 
         ``purpose`` is recorded with the query in the lineage log. ``mode="rows"`` asks for desensitized
-        rows instead of aggregates. ``epsilon`` is the ε to spend on a dataset under differential privacy.
+        rows instead of aggregates. ``epsilon`` is the ε to spend on a dataset under differential privacy;
+        ``max_groups`` and ``max_rows`` bound how many groups (and rows per group) one person contributes:
+        larger bounds keep more of each person's data and add proportionally more noise.
         Raises a DsbxError subclass named after the API's code (PolicyDenied, BudgetExhausted, ...).
         """
-        body = self._post("/v1/query", self._request(sql, purpose, mode, application, epsilon))
+        body = self._post("/v1/query", self._request(sql, purpose, mode, application, epsilon, max_groups, max_rows))
         if not isinstance(body.get("columns"), list) or not isinstance(body.get("rows"), list):
             raise BadResponse("the service answered in an unexpected shape")
         return result_frame(self.pandas, body) if self.pandas is not None else result_rows(body)
 
     def explain(self, sql: str, purpose: str, mode: str = "aggregate", application: Optional[str] = None,
-                epsilon: Optional[float] = None) -> Dict[str, Any]:
+                epsilon: Optional[float] = None, *, max_groups: Optional[int] = None,
+                max_rows: Optional[int] = None) -> Dict[str, Any]:
         """The decision, the protections and (under differential privacy) the ε cost and expected error,
         without running the query. The attempt is still recorded."""
-        return plain_json(self._post("/v1/query/explain", self._request(sql, purpose, mode, application, epsilon)))
+        req = self._request(sql, purpose, mode, application, epsilon, max_groups, max_rows)
+        return plain_json(self._post("/v1/query/explain", req))
 
     # -- metadata ------------------------------------------------------------------------------------------
 
@@ -149,12 +153,14 @@ class Client:
     # -- transport -----------------------------------------------------------------------------------------
 
     @staticmethod
-    def _request(sql: str, purpose: str, mode: str, application: Optional[str], epsilon: Optional[float]) -> Dict[str, Any]:
+    def _request(sql: str, purpose: str, mode: str, application: Optional[str], epsilon: Optional[float],
+                 max_groups: Optional[int], max_rows: Optional[int]) -> Dict[str, Any]:
         req: Dict[str, Any] = {"sql": sql, "purpose": purpose, "mode": mode}
         if application is not None:
             req["application"] = application
-        if epsilon is not None:
-            req["dp"] = {"epsilon": epsilon}
+        dp = {k: v for k, v in (("epsilon", epsilon), ("maxGroups", max_groups), ("maxRows", max_rows)) if v is not None}
+        if dp:
+            req["dp"] = dp
         return req
 
     def _get(self, path: str) -> Any:

@@ -1,5 +1,6 @@
 """The ``%%dsbx`` cell magic: ``%load_ext dsbx``, then a cell of SQL under
-``%%dsbx --purpose "..." [--mode rows] [--as df_name] [--epsilon E] [--application ID] [--explain]``.
+``%%dsbx --purpose "..." [--mode rows] [--as df_name] [--epsilon E] [--max-groups N] [--max-rows N]
+[--application ID] [--explain]``.
 
 It shows the result with a one-line disclosure summary. A refusal is shown as a table of the rules broken
 and the column or function each concerns, and ``--as`` then unbinds the name, so a stale result from an
@@ -46,6 +47,8 @@ def _parser() -> _Parser:
     p.add_argument("--mode", choices=["aggregate", "rows"], default="aggregate")
     p.add_argument("--as", dest="name")
     p.add_argument("--epsilon", type=float)
+    p.add_argument("--max-groups", type=int, dest="max_groups")
+    p.add_argument("--max-rows", type=int, dest="max_rows")
     p.add_argument("--application")
     p.add_argument("--explain", action="store_true")
     return p
@@ -67,9 +70,11 @@ def run_cell(line: str, cell: str, user_ns: dict, display: Any) -> Any:
     client = default_client()
     try:
         if args.explain:
-            result = client.explain(sql, args.purpose, args.mode, args.application, args.epsilon)
+            result = client.explain(sql, args.purpose, args.mode, args.application, args.epsilon,
+                                    max_groups=args.max_groups, max_rows=args.max_rows)
         else:
-            result = client.query(sql, args.purpose, args.mode, args.application, args.epsilon)
+            result = client.query(sql, args.purpose, args.mode, args.application, args.epsilon,
+                                  max_groups=args.max_groups, max_rows=args.max_rows)
     except DsbxError as e:
         if args.name is not None:
             user_ns.pop(args.name, None)
