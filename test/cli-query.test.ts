@@ -145,6 +145,21 @@ describe.concurrent('dsbx query, refusals and failures', () => {
     expect(r.stderr).toMatch(/^dsbx catalog: UNAUTHENTICATED: /);
   });
 
+  it('exits 5 when the query would spend more ε than the license has left on a dp dataset', async () => {
+    const spender = await t.token('developer', { sub: 'budget-spender' });
+    const client = new DsbxClient({ url: server.url, token: spender });
+    const { budgets } = await client.budget();
+    const allocation = budgets.find((b) => b.dataset === 'health')?.allocation ?? 0;
+    // Distinct queries (an identical repeat would be free), each at ε 2, until the allocation is spent.
+    for (let i = 0; i < Math.ceil(allocation / 2); i++) {
+      await client.query({ sql: `SELECT hospital_level, count(*) AS n FROM health.medical_claims WHERE hospital_code <> 'none-${i}' GROUP BY hospital_level`, purpose: 'spend', dp: { epsilon: 2 } });
+    }
+    const r = await dsbx(['query', '--sql', 'SELECT count(*) AS n FROM health.medical_claims', '--purpose', 'one more', '--epsilon', '1'], { DSBX_TOKEN: spender });
+    expect(r.code).toBe(EXIT_CODES.limit);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^dsbx query: BUDGET_EXHAUSTED: /);
+  });
+
   it('exits 6 when no service answers at DSBX_URL', async () => {
     const r = await dsbx(['query', '--sql', BY_DISTRICT, '--purpose', 'x'], { DSBX_URL: 'http://127.0.0.1:9' });
     expect(r.code).toBe(EXIT_CODES.service);
