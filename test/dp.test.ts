@@ -71,7 +71,17 @@ describe('a dp release', () => {
       expect(mean).toBeLessThanOrEqual(500000);
     }
     const rec = await json(await request(`/v1/lineage/${body.lineageId}`, { token: reviewer }));
-    expect(rec.protections).toMatchObject({ profile: 'dp', epsilonCharged: 1, noise: { mechanism: 'discrete_laplace', epsilon: 1 } });
+    expect(rec.protections).toMatchObject({
+      profile: 'dp',
+      epsilonCharged: 1,
+      noise: { mechanism: 'discrete_laplace', epsilon: 1 },
+      contribution: { maxGroups: 1, maxRows: 5 },
+      measures: [
+        { column: 'claims', measure: 'count', bounds: null },
+        { column: 'people', measure: 'count_units', bounds: null },
+        { column: 'mean_cost', measure: 'avg', bounds: [0, 500000] },
+      ],
+    });
     expect(rec.budgetAfter).toEqual({ health: 9 });
   });
 

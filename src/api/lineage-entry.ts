@@ -57,6 +57,17 @@ function protectionsOf(f: AttemptFacts): LineageEntry['protections'] {
     ...(f.released ? { suppressedGroups: f.released.suppressedGroups, suppressedRows: f.released.suppressedRows } : {}),
     // The ledger is rebuilt from epsilonCharged and budgetAfter (src/dp/budget-ledger.ts): they are the charge.
     ...(f.dp ? { noise: { ...f.dp.noise }, epsilonCharged: f.dp.epsilonCharged } : {}),
+    ...(c.dp
+      ? {
+          contribution: { maxGroups: c.dp.maxGroups, maxRows: c.dp.maxRows },
+          delta: c.dp.delta,
+          measures: c.dp.aggregates.map((a) => ({
+            column: a.output,
+            measure: a.measure,
+            bounds: a.bounds ? ([a.bounds[0], a.bounds[1]] as [number, number]) : null,
+          })),
+        }
+      : {}),
   };
 }
 

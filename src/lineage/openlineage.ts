@@ -110,6 +110,9 @@ export function toRunEvent(record: LineageRecord): Json {
       kAnonymity: p?.kAnonymity ?? null,
       noise: p?.noise ?? null,
       epsilonCharged: p?.epsilonCharged ?? null,
+      delta: p?.delta ?? null,
+      contribution: p?.contribution ?? null,
+      measures: p?.measures ?? null,
       // The remaining ε per charged dataset after this run: with epsilonCharged, the budget ledger's entry.
       budgetAfter: record.budgetAfter ?? null,
     }),

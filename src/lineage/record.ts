@@ -46,6 +46,11 @@ const ProtectionsSchema = type({
   'kAnonymity?': count,
   'noise?': { mechanism: 'string > 0', scale: nonNegative, epsilon: nonNegative, '+': 'reject' },
   'epsilonCharged?': nonNegative,
+  /** dp: the contribution bounds the rewrite enforced per privacy unit, and δ of the release. */
+  'contribution?': { maxGroups: 'number.integer >= 1', maxRows: 'number.integer >= 1', '+': 'reject' },
+  'delta?': nonNegative,
+  /** dp: what each noisy column measures and the range its values were clamped to. */
+  'measures?': type({ column: 'string', measure: "'count' | 'count_units' | 'sum' | 'avg'", bounds: type([finite, finite]).or('null'), '+': 'reject' }).array(),
   '+': 'reject',
 });
 
