@@ -9,6 +9,7 @@ import type { Logger } from './logger.ts';
 import type { LineageStore } from '../lineage/store.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { QueryPipeline } from './query-pipeline.ts';
+import type { Governance } from '../governance/governance.ts';
 
 /** A named liveness check reported by /healthz (e.g. "sandbox"); must not throw secrets into the log. */
 export interface HealthCheck {
@@ -40,6 +41,8 @@ export interface AppDeps {
   /** The lineage log; the reviewer and history routes exist only when it is present. */
   readonly lineage?: LineageStore;
   readonly metrics?: ServiceMetrics;
+  /** Applications, objections, suspensions (issue 7); the governance routes exist only when it is present. */
+  readonly governance?: Governance;
 }
 
 export interface AppEnv {

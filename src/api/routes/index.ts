@@ -2,6 +2,7 @@
 // exporting a RouteModule, added to this list.
 import type { AppDeps } from '../env.ts';
 import type { RouteTable } from '../route-table.ts';
+import { registerApplicationRoutes } from './applications.ts';
 import { registerBudgetRoutes } from './budget.ts';
 import { registerCatalogRoutes } from './catalog.ts';
 import { registerHealthRoutes } from './health.ts';
@@ -24,4 +25,5 @@ export const DEFAULT_ROUTE_MODULES: readonly RouteModule[] = [
   registerHistoryRoutes,
   registerBudgetRoutes,
   registerLineageRoutes,
+  registerApplicationRoutes,
 ];
