@@ -19,12 +19,16 @@ import { QueryPipeline } from './api/query-pipeline.ts';
 import type { Logger } from './api/logger.ts';
 import { DpAnswerStore } from './dp/answer-store.ts';
 import { BudgetLedger } from './dp/budget-ledger.ts';
+import { openGovernance, type Governance } from './governance/governance.ts';
+import { loadCalendar } from './governance/working-days.ts';
 
 export interface QueryPath {
   readonly pipeline: QueryPipeline;
   readonly lineage: LineageStore;
   readonly metrics: ServiceMetrics;
   readonly sandbox: Sandbox;
+  /** Applications and the other governance workflows; their transitions are recorded in `lineage`. */
+  readonly governance: Governance;
   close(): Promise<void>;
 }
 
@@ -71,7 +75,15 @@ export async function startQueryPath(opts: {
   let compiler: SqlCompiler | undefined;
   let sandbox: Sandbox | undefined;
   let dp: { ledger: BudgetLedger; answers: DpAnswerStore };
+  let governance: Governance | undefined;
   try {
+    governance = openGovernance({
+      stateDir: paths.state,
+      calendar: loadCalendar(config.policiesDir),
+      catalog,
+      lineage,
+      context: { engine: { duckdb: duckdbVersion(), dsbx: opts.dsbxVersion }, dataVersion: dataVersion(paths.domain), catalogVersion: catalogVersion(catalog) },
+    });
     // The lineage log is the ε ledger: what each subject spent is summed from it before any query runs.
     const dpDatasets = catalog.datasets.filter((d) => d.profile === 'dp').map((d) => d.id);
     const answers = DpAnswerStore.open(path.join(paths.state, 'dp-answers.ndjson'));
@@ -88,6 +100,7 @@ export async function startQueryPath(opts: {
     });
   } catch (e) {
     compiler?.close();
+    governance?.close();
     await lineage.close();
     throw e;
   }
@@ -103,16 +116,19 @@ export async function startQueryPath(opts: {
     catalogVersion: catalogVersion(catalog),
     rateLimit: config.rateLimit,
     dp,
+    applications: governance.applications,
   });
-  const started = { compiler, sandbox };
+  const started = { compiler, sandbox, governance };
   return {
     pipeline,
     lineage,
     metrics,
     sandbox,
+    governance,
     async close() {
       await started.sandbox.close();
       started.compiler.close();
+      started.governance.close();
       await lineage.close();
     },
   };

@@ -16,10 +16,7 @@ import { createRevocationList } from './auth/revocation.ts';
 import { createTokenVerifier } from './auth/verify.ts';
 import { createApp } from './api/app.ts';
 import type { AppDeps, AppEnv, HealthCheck } from './api/env.ts';
-import { catalogVersion, dataVersion, startQueryPath, type QueryPath } from './query-path.ts';
-import { version as duckdbVersion } from '@duckdb/node-api';
-import { openGovernance, type Governance } from './governance/governance.ts';
-import { loadCalendar } from './governance/working-days.ts';
+import { startQueryPath, type QueryPath } from './query-path.ts';
 import { createJsonLogger, type Logger } from './api/logger.ts';
 import type { RouteModule } from './api/routes/index.ts';
 
@@ -69,23 +66,6 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     logger.warn('domain_missing', { hint: 'run dsbx seed; the query routes are not served until the domain exists' });
   }
   const qp = queryPath;
-  // Governance transitions are recorded in the lineage log, so the workflows run where the query path does.
-  let governance: Governance | undefined;
-  if (qp) {
-    try {
-      governance = openGovernance({
-        stateDir: homePaths(config.home).state,
-        calendar: loadCalendar(config.policiesDir),
-        catalog,
-        lineage: qp.lineage,
-        context: { engine: { duckdb: duckdbVersion(), dsbx: version }, dataVersion: dataVersion(homePaths(config.home).domain), catalogVersion: catalogVersion(catalog) },
-      });
-    } catch (e) {
-      await qp.close();
-      throw e;
-    }
-  }
-  const gov = governance;
   // A service told to serve metadata only has no domain to report on; otherwise a missing domain is degraded.
   const health: HealthCheck[] = [
     ...(opts.queryPath === false ? [] : [{ name: 'domain', check: () => qp !== undefined }]),
@@ -93,13 +73,9 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
   ];
   const deps: AppDeps = {
     config, catalog, policy, verifier, jwks: keys.jwks as AppDeps['jwks'], logger, version, health,
-    ...(qp ? { query: qp.pipeline, lineage: qp.lineage, metrics: qp.metrics } : {}),
-    ...(gov ? { governance: gov } : {}),
+    ...(qp ? { query: qp.pipeline, lineage: qp.lineage, metrics: qp.metrics, governance: qp.governance } : {}),
   };
-  return { app: createApp(deps, opts.routes), deps, keys, serverSecret, queryPath: qp, close: async () => {
-    gov?.close();
-    await qp?.close();
-  } };
+  return { app: createApp(deps, opts.routes), deps, keys, serverSecret, queryPath: qp, close: async () => qp?.close() };
 }
 
 export interface RunningServer {

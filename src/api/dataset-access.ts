@@ -2,12 +2,14 @@
 // status (suspended or withdrawn data answers nothing) and its share type. Pure: decided from values.
 import type { Catalog } from '../catalog/schema.ts';
 import { grantsDataset, type Principal } from '../auth/principal.ts';
+import type { ApplicationGrant } from '../governance/purpose-binding.ts';
 
 export type AccessDecision =
   | { readonly effect: 'allow' }
   | { readonly effect: 'deny'; readonly code: 'NOT_LICENSED' | 'DATASET_SUSPENDED'; readonly datasets: readonly string[] };
 
-export function decideDatasetAccess(principal: Principal, datasets: readonly string[], catalog: Catalog): AccessDecision {
+/** `grant`: the datasets an approved application the query names opens (src/governance/purpose-binding.ts). */
+export function decideDatasetAccess(principal: Principal, datasets: readonly string[], catalog: Catalog, grant?: ApplicationGrant): AccessDecision {
   const suspended = datasets.filter((d) => catalog.dataset(d)?.status !== 'active');
   if (suspended.length) return { effect: 'deny', code: 'DATASET_SUSPENDED', datasets: suspended };
   const unlicensed = datasets.filter((d) => {
@@ -15,8 +17,8 @@ export function decideDatasetAccess(principal: Principal, datasets: readonly str
     if (!ds) return true;
     if (ds.share.type === 'unconditional') return false;
     // Share type `none` is never reachable through a direct grant: only an admin coordination (governance).
-    if (ds.share.type === 'none') return true;
-    return !grantsDataset(principal, ds.id);
+    if (ds.share.type === 'none') return !(grant?.coordinated && grant.datasets.has(ds.id));
+    return !(grantsDataset(principal, ds.id) || grant?.datasets.has(ds.id));
   });
   if (unlicensed.length) return { effect: 'deny', code: 'NOT_LICENSED', datasets: unlicensed };
   return { effect: 'allow' };

@@ -17,6 +17,7 @@ import type { BudgetLedger, BudgetLine, Reservation } from '../dp/budget-ledger.
 import { lineageNoise, noiseDisclosure, type BudgetDisclosure, type NoiseDisclosure } from '../dp/disclosure.ts';
 import { epsilonMicros, NoisePlanError, planNoise, type NoisePlan } from '../dp/noise-plan.ts';
 import { decideDatasetAccess } from './dataset-access.ts';
+import { bindApplication, type ApplicationGrant, type ApplicationLookup, type QueryUse } from '../governance/purpose-binding.ts';
 import { buildLineageEntry, type AttemptFacts } from './lineage-entry.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { MAX_SQL_BYTES, type QueryRequest } from './query-request.ts';
@@ -42,6 +43,8 @@ export interface QueryPipelineDeps {
   readonly maxResultBytes?: number;
   /** Differential privacy: the ε ledger and the recorded answers. Without them a dp query is refused. */
   readonly dp?: { readonly ledger: BudgetLedger; readonly answers: DpAnswerStore };
+  /** Governance: the applications a query may name (art. 16). Without it a query naming one is refused. */
+  readonly applications?: ApplicationLookup;
 }
 
 /** GateResult's disclosure, plus the noise and budget of a dp release. */
@@ -149,6 +152,32 @@ export class QueryPipeline {
     return { compiled: withEpsilon, plan, datasets, key, services };
   }
 
+  /**
+   * Why the caller may not read these datasets, or null: suspension first, then the application the query
+   * names (it must permit the whole query, art. 16), then the license's grants plus the application's.
+   */
+  #accessRefusal(principal: Principal, req: QueryRequest, use: QueryUse): AppError | null {
+    const d = this.#deps;
+    let grant: ApplicationGrant | undefined;
+    let bindingError: AppError | null = null;
+    if (req.application !== undefined) {
+      const lookup = d.applications;
+      const bound = lookup
+        ? bindApplication(lookup.get(req.application), principal, use, d.catalog, lookup.today())
+        : ({ ok: false, rule: 'APPLICATION_NOT_USABLE' } as const);
+      if (bound.ok) grant = bound.grant;
+      else {
+        bindingError = new AppError('NOT_LICENSED', 'the named application does not permit this query', {
+          violations: [{ rule: bound.rule, message: 'the application must be approved, in its period, held by your organisation, and cover every column in the mode used' }],
+        });
+      }
+    }
+    const access = decideDatasetAccess(principal, use.datasets, d.catalog, grant);
+    if (access.effect === 'deny' && access.code === 'DATASET_SUSPENDED') return accessError(access.code, access.datasets);
+    if (bindingError) return bindingError;
+    return access.effect === 'deny' ? accessError(access.code, access.datasets) : null;
+  }
+
   /** Runs `f` after any identical dp query still in flight, so that a repeat finds the recorded answer. */
   async #serialByKey<T>(key: string, f: () => Promise<T>): Promise<T> {
     const before = this.#dpInFlight.get(key) ?? Promise.resolve();
@@ -223,18 +252,18 @@ export class QueryPipeline {
       facts.inputs = decision.partial.inputs ?? [];
       // A caller without a license for a dataset learns that, not how the policy would judge the query.
       const touched = decision.partial.datasets ?? [];
-      const access = decideDatasetAccess(principal, touched, d.catalog);
-      if (access.effect === 'deny') return refuse(accessError(access.code, access.datasets));
+      const denied = this.#accessRefusal(principal, req, { datasets: touched, mode });
+      if (denied) return refuse(denied);
       return refuse(new AppError(decision.code, decision.message, { violations: decision.violations }));
     }
 
     const compiled = decision.compiled;
-    const access = decideDatasetAccess(principal, compiled.datasets, d.catalog);
-    if (access.effect === 'deny') {
+    const denied = this.#accessRefusal(principal, req, { datasets: compiled.datasets, inputs: compiled.inputs, mode: compiled.mode });
+    if (denied) {
       facts.inputs = compiled.inputs;
       facts.normalizedSql = compiled.normalizedSql;
       facts.fingerprint = compiled.fingerprint;
-      return refuse(accessError(access.code, access.datasets));
+      return refuse(denied);
     }
     facts.compiled = compiled;
 
