@@ -79,6 +79,7 @@ export async function startQueryPath(opts: {
   try {
     governance = openGovernance({
       stateDir: paths.state,
+      revokedFile: paths.revoked,
       calendar: loadCalendar(config.policiesDir),
       catalog,
       lineage,
@@ -117,6 +118,7 @@ export async function startQueryPath(opts: {
     rateLimit: config.rateLimit,
     dp,
     applications: governance.applications,
+    datasetStatus: governance.datasetStatus,
   });
   const started = { compiler, sandbox, governance };
   return {

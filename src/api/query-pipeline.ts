@@ -3,7 +3,7 @@
 // leaves exactly one lineage record, written (and fsync'd) before the caller hears anything.
 import crypto from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
-import type { Catalog } from '../catalog/schema.ts';
+import type { Catalog, Dataset } from '../catalog/schema.ts';
 import { AppError, isAppError, type Violation } from '../errors.ts';
 import type { LineageStore } from '../lineage/store.ts';
 import type { Decision } from '../policy/decision.ts';
@@ -45,6 +45,8 @@ export interface QueryPipelineDeps {
   readonly dp?: { readonly ledger: BudgetLedger; readonly answers: DpAnswerStore };
   /** Governance: the applications a query may name (art. 16). Without it a query naming one is refused. */
   readonly applications?: ApplicationLookup;
+  /** Governance: dataset status over the catalog's (suspensions, art. 19 and 26). */
+  readonly datasetStatus?: { status(dataset: string): Dataset['status'] | undefined };
 }
 
 /** GateResult's disclosure, plus the noise and budget of a dp release. */
@@ -172,7 +174,8 @@ export class QueryPipeline {
         });
       }
     }
-    const access = decideDatasetAccess(principal, use.datasets, d.catalog, grant);
+    const status = d.datasetStatus ? (ds: string) => d.datasetStatus!.status(ds) : undefined;
+    const access = decideDatasetAccess(principal, use.datasets, d.catalog, grant, status);
     if (access.effect === 'deny' && access.code === 'DATASET_SUSPENDED') return accessError(access.code, access.datasets);
     if (bindingError) return bindingError;
     return access.effect === 'deny' ? accessError(access.code, access.datasets) : null;
@@ -316,6 +319,9 @@ export class QueryPipeline {
     timings.gateMs = result.timings.gateMs;
     d.metrics.stageSeconds.observe({ stage: 'execute' }, result.timings.executeMs / 1000);
     d.metrics.stageSeconds.observe({ stage: 'gate' }, result.timings.gateMs / 1000);
+    // A suspension decided while the query waited or ran still takes effect: nothing leaves (art. 19, 26).
+    const suspendedNow = d.datasetStatus ? compiled.datasets.filter((ds) => d.datasetStatus!.status(ds) !== 'active') : [];
+    if (suspendedNow.length) return refuse(accessError('DATASET_SUSPENDED', suspendedNow));
 
     const body = { columns: result.columns, rows: result.rows, disclosure: result.disclosure };
     if (Buffer.byteLength(JSON.stringify(body), 'utf8') > this.#maxResultBytes) {

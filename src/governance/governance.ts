@@ -1,40 +1,59 @@
-// The governance service a running instance holds: the event log, the state machines replayed from it,
-// the calendar, and the lineage recording of every transition. Opened at startup, closed at shutdown.
+// The governance service a running instance holds: the event log, the state machines replayed from it
+// (applications, objections, the dataset status overlay), the calendar, incident response, and the
+// lineage recording of every transition. Opened with the query path, closed with it.
 import path from 'node:path';
 import type { Principal } from '../auth/principal.ts';
 import type { Catalog } from '../catalog/schema.ts';
 import type { LineageStore } from '../lineage/store.ts';
 import { ApplicationBook } from './applications.ts';
+import { DatasetStatusBoard } from './dataset-status.ts';
 import { openNdjsonEventLog, type GovernanceEventLog } from './event-log.ts';
+import { respondToIncident, type IncidentOutcome, type IncidentRequest } from './incidents.ts';
 import { governanceLineageEntry, type GovernanceFacts, type GovernanceLineageContext } from './lineage-entry.ts';
+import { ObjectionBook } from './objections.ts';
 import type { WorkingDayCalendar } from './working-days.ts';
+
+export interface GovernanceOptions {
+  readonly log: GovernanceEventLog;
+  readonly calendar: WorkingDayCalendar;
+  readonly catalog: Catalog;
+  readonly lineage: LineageStore;
+  readonly context: GovernanceLineageContext;
+  /** $DSBX_HOME/revoked.json */
+  readonly revokedFile: string;
+}
 
 export class Governance {
   readonly applications: ApplicationBook;
+  readonly objections: ObjectionBook;
+  readonly datasetStatus: DatasetStatusBoard;
   readonly calendar: WorkingDayCalendar;
-  readonly #log: GovernanceEventLog;
-  readonly #lineage: LineageStore;
-  readonly #ctx: GovernanceLineageContext;
+  readonly #opts: GovernanceOptions;
 
-  constructor(opts: { log: GovernanceEventLog; calendar: WorkingDayCalendar; catalog: Catalog; lineage: LineageStore; context: GovernanceLineageContext }) {
-    this.#log = opts.log;
+  constructor(opts: GovernanceOptions) {
+    this.#opts = opts;
     this.calendar = opts.calendar;
-    this.#lineage = opts.lineage;
-    this.#ctx = opts.context;
     this.applications = new ApplicationBook(opts.log, opts.calendar, opts.catalog);
+    this.datasetStatus = new DatasetStatusBoard(opts.catalog, opts.log.events);
+    this.objections = new ObjectionBook(opts.log, opts.catalog, this.datasetStatus);
   }
 
   /** Writes (and fsyncs) the lineage record of a transition; resolves to its id. */
   async record(by: Principal, facts: GovernanceFacts): Promise<string> {
-    return (await this.#lineage.append(governanceLineageEntry(by, facts, this.#ctx))).id;
+    return (await this.#opts.lineage.append(governanceLineageEntry(by, facts, this.#opts.context))).id;
+  }
+
+  respondToIncident(by: Principal, req: IncidentRequest): IncidentOutcome {
+    const o = this.#opts;
+    return respondToIncident(by, req, { log: o.log, board: this.datasetStatus, catalog: o.catalog, revokedFile: o.revokedFile });
   }
 
   close(): void {
-    this.#log.close();
+    this.#opts.log.close();
   }
 }
 
-export function openGovernance(opts: { stateDir: string; calendar: WorkingDayCalendar; catalog: Catalog; lineage: LineageStore; context: GovernanceLineageContext }): Governance {
+export function openGovernance(opts: Omit<GovernanceOptions, 'log'> & { stateDir: string }): Governance {
   const log = openNdjsonEventLog(path.join(opts.stateDir, 'governance.ndjson'));
-  return new Governance({ log, calendar: opts.calendar, catalog: opts.catalog, lineage: opts.lineage, context: opts.context });
+  return new Governance({ ...opts, log });
 }

@@ -51,7 +51,8 @@ export const CatalogViewSchema = type({ datasets: DatasetViewSchema.array(), '+'
 
 export const DatasetParamsSchema = type({ dataset: /^[A-Za-z][A-Za-z0-9_]{0,63}$/, '+': 'reject' });
 
-export function datasetView(d: Dataset): typeof DatasetViewSchema.infer {
+/** `status`: the dataset's status as governance decided it (a suspension overlays dataset.yaml's). */
+export function datasetView(d: Dataset, status: Dataset['status'] = d.status): typeof DatasetViewSchema.infer {
   return {
     id: d.id,
     title: { zh: d.title.zh, en: d.title.en },
@@ -59,7 +60,7 @@ export function datasetView(d: Dataset): typeof DatasetViewSchema.infer {
     updateFrequency: d.updateFrequency,
     share: { type: d.share.type, ...(d.share.basis ? { basis: d.share.basis } : {}) },
     open: { type: d.open.type, ...(d.open.basis ? { basis: d.open.basis } : {}) },
-    status: d.status,
+    status,
     profile: d.profile,
     tables: d.tables.map((t) => ({
       name: t.name,
@@ -82,6 +83,7 @@ export function datasetView(d: Dataset): typeof DatasetViewSchema.infer {
 }
 
 export function registerCatalogRoutes(routes: RouteTable, deps: AppDeps): void {
+  const view = (d: Dataset) => datasetView(d, deps.governance?.datasetStatus.status(d.id) ?? d.status);
   routes.add(
     {
       method: 'get',
@@ -92,7 +94,7 @@ export function registerCatalogRoutes(routes: RouteTable, deps: AppDeps): void {
       access: 'authenticated',
       response: { description: 'the catalog', schema: CatalogViewSchema },
     },
-    () => ({ datasets: deps.catalog.datasets.map(datasetView) }),
+    () => ({ datasets: deps.catalog.datasets.map(view) }),
   );
   routes.add(
     {
@@ -108,7 +110,7 @@ export function registerCatalogRoutes(routes: RouteTable, deps: AppDeps): void {
     (_c, { params }) => {
       const d = deps.catalog.dataset(params.dataset);
       if (!d) throw new AppError('NOT_FOUND', 'no such dataset');
-      return datasetView(d);
+      return view(d);
     },
   );
 }

@@ -4,6 +4,8 @@ import type { AppDeps } from '../env.ts';
 import type { RouteTable } from '../route-table.ts';
 import { registerApplicationRoutes } from './applications.ts';
 import { registerBudgetRoutes } from './budget.ts';
+import { registerIncidentRoutes } from './incidents.ts';
+import { registerObjectionRoutes } from './objections.ts';
 import { registerCatalogRoutes } from './catalog.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerJwksRoutes } from './jwks.ts';
@@ -26,4 +28,6 @@ export const DEFAULT_ROUTE_MODULES: readonly RouteModule[] = [
   registerBudgetRoutes,
   registerLineageRoutes,
   registerApplicationRoutes,
+  registerObjectionRoutes,
+  registerIncidentRoutes,
 ];
