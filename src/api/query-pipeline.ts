@@ -406,6 +406,9 @@ async function runDpRelease(
   timings.gateMs = result.timings.gateMs;
   d.metrics.stageSeconds.observe({ stage: 'execute' }, result.timings.executeMs / 1000);
   d.metrics.stageSeconds.observe({ stage: 'gate' }, result.timings.gateMs / 1000);
+  // As in the threshold path: a suspension decided while the query ran keeps its answer in (the ε stays spent).
+  const suspendedNow = d.datasetStatus ? dp.compiled.datasets.filter((ds) => d.datasetStatus!.status(ds) !== 'active') : [];
+  if (suspendedNow.length) return refuse(accessError('DATASET_SUSPENDED', suspendedNow));
   const lines = ledger.lines(principal.sub, dp.datasets);
   const disclosure: ResponseDisclosure = {
     ...result.disclosure,
