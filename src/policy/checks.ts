@@ -72,11 +72,17 @@ export function checkAggregate(
       return perUnit ? [{ rule: 'ORDER_STATISTIC', at: fn }] : [];
     }
     case 'member': {
+      // The output gate releases scalar values only: a list/map result of L1 members would fail there
+      // (INTERNAL), so it is refused here with a code the caller can act on.
       const bad = sources.find((s) => s.base.column.level !== 'L1');
-      return bad || floor ? [{ rule: 'MEMBER_AGGREGATE', at: { ...fn, ...(bad ? { column: bad.base.key } : {}) } }] : [];
+      if (bad || floor) return [{ rule: 'MEMBER_AGGREGATE', at: { ...fn, ...(bad ? { column: bad.base.key } : {}) } }];
+      return NESTED_RESULT_AGGREGATES.has(e.name) ? [{ rule: 'NESTED_RESULT', at: fn }] : [];
     }
   }
 }
+
+/** Member aggregates whose result is a LIST, MAP or STRUCT rather than a scalar. */
+const NESTED_RESULT_AGGREGATES: ReadonlySet<string> = new Set(['list', 'array_agg', 'histogram', 'approx_top_k']);
 
 /** The sensitive (L3/L4) columns whose values reach a predicate unaggregated. */
 const sensitive = (p: Prov): SourceColumn[] => [...p.raw.values(), ...p.gen.values()].filter((s) => isL3(s) || isL4(s));

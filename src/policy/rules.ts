@@ -17,6 +17,7 @@ const UNSUPPORTED = {
   MULTIPLE_STATEMENTS: 'exactly one statement is accepted',
   UNKNOWN_NODE: 'this SQL construct is not part of the accepted subset',
   TABLE_FUNCTION: 'table functions are not accepted',
+  NESTED_RESULT: 'aggregates that return a list, map or struct cannot be released; aggregate to scalar values',
   STRING_AS_TABLE: 'a string or file name cannot be used as a table',
   UNKNOWN_TABLE: 'not a catalog table',
   UNKNOWN_COLUMN: 'the column does not resolve to a catalog column',

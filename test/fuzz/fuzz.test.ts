@@ -30,9 +30,6 @@ const CODED = /^[A-Z][A-Z_]+$/;
  * INTERNAL 500 with the sandbox's stated cause. Remove an entry once its bug is fixed.
  */
 const KNOWN: readonly { readonly cause: string; readonly what: string }[] = [
-  // list()/array_agg over a public (L1) column is allowed by the compiler; the output gate then meets a LIST
-  // column it does not release and answers 500 INTERNAL instead of the compiler refusing it (SQL_UNSUPPORTED).
-  { cause: 'unsupported_type', what: 'list-valued aggregate allowed by the compiler, refused by the gate as INTERNAL' },
   // A comparison DuckDB binds but fails at run time (TIMESTAMP = 0: conversion error) answers 500 INTERNAL
   // engine_error; a data-independent type error should be refused at compile time as a coded 4xx.
   { cause: 'engine_error', what: 'run-time conversion error of a type-mismatched comparison answered as INTERNAL' },
