@@ -126,6 +126,14 @@ describe('POST /v1/incidents', () => {
     expect(rec).toMatchObject({ kind: 'governance', subject: 'dmd-admin', purpose: 'credential leak' });
   });
 
+  it('restores an incident suspension once handled, and refuses suspending and restoring the same dataset', async () => {
+    expect((await json(await post('/v1/incidents', { suspend: ['utilities'], restore: ['utilities'], reason: 'x' }, admin))).error.code).toBe('BAD_REQUEST');
+    const res = await json(await post('/v1/incidents', { restore: ['utilities'], reason: 'leak contained' }, admin));
+    expect(res.restored).toEqual(['utilities']);
+    expect(await status('utilities')).toBe('active');
+    expect((await query(UTILITIES)).status).toBe(200);
+  });
+
   it('revokes by token id, keeping earlier revocations', async () => {
     const victim = await t.token('developer', { sub: 'other-leak', org: 'lab' });
     const jti = JSON.parse(Buffer.from(victim.split('.')[1]!, 'base64url').toString()).jti as string;

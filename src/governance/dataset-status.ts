@@ -13,6 +13,7 @@ const STATUS_BY_EVENT: Readonly<Record<string, DatasetStatus>> = {
   'objection.restored': 'active',
   'objection.reopened': 'active',
   'incident.suspended': 'suspended',
+  'incident.restored': 'active',
 };
 
 export class DatasetStatusBoard {

@@ -13,6 +13,8 @@ import type { GovernanceEventLog } from './event-log.ts';
 export const IncidentRequestSchema = type({
   'revoke?': { 'subjects?': type('0 < string <= 200').array(), 'tokenIds?': type('0 < string <= 200').array(), '+': 'reject' },
   'suspend?': type(/^[a-z][a-z0-9_]*$/).array(),
+  /** Lifts an earlier suspension once the incident is handled. */
+  'restore?': type(/^[a-z][a-z0-9_]*$/).array(),
   reason: '0 < string <= 1000',
   '+': 'reject',
 });
@@ -48,6 +50,7 @@ export interface IncidentOutcome {
   readonly revokedSubjects: readonly string[];
   readonly revokedTokenIds: readonly string[];
   readonly suspended: readonly string[];
+  readonly restored: readonly string[];
 }
 
 export function respondToIncident(
@@ -57,13 +60,19 @@ export function respondToIncident(
   now = new Date(),
 ): IncidentOutcome {
   const suspend = [...new Set(req.suspend ?? [])];
-  if (suspend.some((d) => !deps.catalog.dataset(d))) throw new AppError('BAD_REQUEST', 'a dataset to suspend is not in the catalog');
+  const restore = [...new Set(req.restore ?? [])];
+  if ([...suspend, ...restore].some((d) => !deps.catalog.dataset(d))) throw new AppError('BAD_REQUEST', 'a dataset to suspend or restore is not in the catalog');
+  if (restore.some((d) => suspend.includes(d))) throw new AppError('BAD_REQUEST', 'a dataset cannot be suspended and restored in one call');
   const sub = [...new Set(req.revoke?.subjects ?? [])];
   const jti = [...new Set(req.revoke?.tokenIds ?? [])];
-  if (!suspend.length && !sub.length && !jti.length) throw new AppError('BAD_REQUEST', 'an incident response revokes or suspends something');
+  if (!suspend.length && !restore.length && !sub.length && !jti.length) throw new AppError('BAD_REQUEST', 'an incident response revokes, suspends or restores something');
   // Revocation first: if suspending failed after it, the licenses are still cut off (the safer half).
   if (sub.length || jti.length) addRevocations(deps.revokedFile, { sub, jti });
   const ev = deps.log.append({ type: 'incident.suspended', subject: `incident-${now.getTime()}`, actor: { sub: by.sub, org: by.org }, data: { reason: req.reason, datasets: suspend, revokedSubjects: sub, revokedTokenIds: jti } }, now);
   deps.board.apply(ev);
-  return { revokedSubjects: sub, revokedTokenIds: jti, suspended: suspend };
+  if (restore.length) {
+    const back = deps.log.append({ type: 'incident.restored', subject: ev.subject, actor: { sub: by.sub, org: by.org }, data: { reason: req.reason, datasets: restore } }, now);
+    deps.board.apply(back);
+  }
+  return { revokedSubjects: sub, revokedTokenIds: jti, suspended: suspend, restored: restore };
 }

@@ -9,6 +9,7 @@ const IncidentResponseSchema = type({
   revokedSubjects: 'string[]',
   revokedTokenIds: 'string[]',
   suspended: 'string[]',
+  restored: 'string[]',
   lineageId: 'string',
   '+': 'delete',
 });
@@ -19,15 +20,18 @@ export function registerIncidentRoutes(routes: RouteTable, deps: AppDeps): void 
   routes.add(
     {
       method: 'post', path: '/v1/incidents', operationId: 'respondToIncident',
-      summary: 'Revoke licenses (by subject or token id) and suspend datasets in one call',
+      summary: 'Revoke licenses (by subject or token id) and suspend datasets in one call; restore them once handled',
       tags: ['governance'], access: ['admin'], body: IncidentRequestSchema,
       response: { description: 'what was revoked and suspended', schema: IncidentResponseSchema },
     },
     async (c, { body }) => {
       const by = c.var.principal;
       const out = g.respondToIncident(by, body);
-      const lineageId = await g.record(by, { action: 'incident.response', reason: body.reason, application: null, datasets: out.suspended });
-      return { ...out, revokedSubjects: [...out.revokedSubjects], revokedTokenIds: [...out.revokedTokenIds], suspended: [...out.suspended], lineageId };
+      const lineageId = await g.record(by, { action: 'incident.response', reason: body.reason, application: null, datasets: [...out.suspended, ...out.restored] });
+      return {
+        revokedSubjects: [...out.revokedSubjects], revokedTokenIds: [...out.revokedTokenIds],
+        suspended: [...out.suspended], restored: [...out.restored], lineageId,
+      };
     },
   );
 }
