@@ -309,19 +309,7 @@ export class QueryPipeline {
       return this.#serialByKey(prepared.key, () => runDpRelease(d, this.#maxResultBytes, principal, prepared, queryId, facts, timings, started, refuse));
     }
 
-    let result: GateResult;
-    try {
-      result = await d.executor.execute(compiled, { subject: principal.sub, queryId });
-    } catch (e) {
-      return refuse(isAppError(e) ? e : new AppError('INTERNAL', 'the query failed inside the sandbox'));
-    }
-    timings.executeMs = result.timings.executeMs;
-    timings.gateMs = result.timings.gateMs;
-    d.metrics.stageSeconds.observe({ stage: 'execute' }, result.timings.executeMs / 1000);
-    d.metrics.stageSeconds.observe({ stage: 'gate' }, result.timings.gateMs / 1000);
-    // A suspension decided while the query waited or ran still takes effect: nothing leaves (art. 19, 26).
-    const suspendedNow = d.datasetStatus ? compiled.datasets.filter((ds) => d.datasetStatus!.status(ds) !== 'active') : [];
-    if (suspendedNow.length) return refuse(accessError('DATASET_SUSPENDED', suspendedNow));
+    const result = await executeInSandbox(d, compiled, principal, queryId, timings, refuse);
 
     const body = { columns: result.columns, rows: result.rows, disclosure: result.disclosure };
     if (Buffer.byteLength(JSON.stringify(body), 'utf8') > this.#maxResultBytes) {
@@ -343,6 +331,34 @@ export class QueryPipeline {
     d.metrics.suppressedGroups.inc(result.disclosure.suppressedGroups);
     return { queryId, lineageId: record.id, ...body };
   }
+}
+
+/**
+ * Runs a compiled query in the sandbox and records its stage timings. Every failure is refused (and so
+ * recorded); a suspension decided while the query waited or ran still takes effect: nothing leaves
+ * (arts. 19, 26).
+ */
+async function executeInSandbox(
+  d: QueryPipelineDeps,
+  compiled: CompiledQuery,
+  principal: Principal,
+  queryId: string,
+  timings: AttemptFacts['timings'],
+  refuse: (error: AppError) => Promise<never>,
+): Promise<GateResult> {
+  let result: GateResult;
+  try {
+    result = await d.executor.execute(compiled, { subject: principal.sub, queryId });
+  } catch (e) {
+    return refuse(isAppError(e) ? e : new AppError('INTERNAL', 'the query failed inside the sandbox'));
+  }
+  timings.executeMs = result.timings.executeMs;
+  timings.gateMs = result.timings.gateMs;
+  d.metrics.stageSeconds.observe({ stage: 'execute' }, result.timings.executeMs / 1000);
+  d.metrics.stageSeconds.observe({ stage: 'gate' }, result.timings.gateMs / 1000);
+  const suspendedNow = d.datasetStatus ? compiled.datasets.filter((ds) => d.datasetStatus!.status(ds) !== 'active') : [];
+  if (suspendedNow.length) return refuse(accessError('DATASET_SUSPENDED', suspendedNow));
+  return result;
 }
 
 type MutableFacts = { -readonly [K in keyof AttemptFacts]: AttemptFacts[K] };
@@ -396,19 +412,8 @@ async function runDpRelease(
   reservation.commit();
   facts.dp = charged;
 
-  let result: GateResult;
-  try {
-    result = await d.executor.execute(dp.compiled, { subject: principal.sub, queryId });
-  } catch (e) {
-    return refuse(isAppError(e) ? e : new AppError('INTERNAL', 'the query failed inside the sandbox'));
-  }
-  timings.executeMs = result.timings.executeMs;
-  timings.gateMs = result.timings.gateMs;
-  d.metrics.stageSeconds.observe({ stage: 'execute' }, result.timings.executeMs / 1000);
-  d.metrics.stageSeconds.observe({ stage: 'gate' }, result.timings.gateMs / 1000);
-  // As in the threshold path: a suspension decided while the query ran keeps its answer in (the ε stays spent).
-  const suspendedNow = d.datasetStatus ? dp.compiled.datasets.filter((ds) => d.datasetStatus!.status(ds) !== 'active') : [];
-  if (suspendedNow.length) return refuse(accessError('DATASET_SUSPENDED', suspendedNow));
+  // A suspension decided while the query ran keeps its answer in here too (the ε stays spent).
+  const result = await executeInSandbox(d, dp.compiled, principal, queryId, timings, refuse);
   const lines = ledger.lines(principal.sub, dp.datasets);
   const disclosure: ResponseDisclosure = {
     ...result.disclosure,
