@@ -7,17 +7,12 @@ import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { loadCatalog } from '../src/catalog/load.ts';
 import { seedDomain } from '../src/domain/seed.ts';
+import { flag } from './measure.ts';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v < 0) throw new Error(`--${name} expects a non-negative integer`);
-  return v;
-}
 
 const config = loadConfig();
 const scale = flag('scale', 1_000_000);
-const seed = flag('seed', config.seed);
+const seed = flag('seed', config.seed, 0);
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dsbx-bench-'));
 console.log(`seeding ${scale.toLocaleString('en')} residents (seed ${seed}) on ${os.cpus().length} cores, node ${process.version}`);
 const result = await seedDomain({ home, scale, seed, catalog: loadCatalog(config.datasetsDir), log: (m) => console.log(`  ${m}`) });

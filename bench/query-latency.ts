@@ -11,27 +11,8 @@ import { issueToken } from '../src/auth/issue.ts';
 import { createService, listen } from '../src/server.ts';
 import { createJsonLogger } from '../src/api/logger.ts';
 import { cachedDomainFile } from '../test/support/domain.ts';
+import { flag, timeEach } from './measure.ts';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} expects a positive integer`);
-  return v;
-}
-const percentile = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
-async function timeEach(n: number, f: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < Math.min(20, n); i++) await f();
-  const xs: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await f();
-    xs.push(performance.now() - t);
-  }
-  return { p50: percentile(xs, 50), p99: percentile(xs, 99) };
-}
 
 const scale = flag('scale', 100_000);
 const iterations = flag('iterations', 200);

@@ -18,28 +18,8 @@ import { pseudonymKey } from '../sandbox/gate/pseudonym.ts';
 import type { GateValue, RawResult } from '../sandbox/gate/types.ts';
 import { SANDBOX_MACROS } from '../sandbox/macros.ts';
 import { Sandbox } from '../sandbox/supervisor.ts';
+import { flag, timeEach } from './measure.ts';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} expects a positive integer`);
-  return v;
-}
-
-const percentile = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
-async function timeEach(n: number, f: () => Promise<unknown>): Promise<{ p50: number; p90: number }> {
-  for (let i = 0; i < Math.min(20, n); i++) await f(); // warm-up
-  const xs: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await f();
-    xs.push(performance.now() - t);
-  }
-  return { p50: percentile(xs, 50), p90: percentile(xs, 90) };
-}
 const ms = (x: number): string => `${x.toFixed(2)} ms`;
 
 const scale = flag('scale', 100_000);
