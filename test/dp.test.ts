@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createService, type Service } from '../src/server.ts';
 import { createJsonLogger } from '../src/api/logger.ts';
 import { cachedDomainFile, readDomain } from './support/domain.ts';
-import { testService, type TestService } from './support/service.ts';
+import { json, jsonPost, testService, type TestService } from './support/service.ts';
 
 let t: TestService;
 let domainFile: string;
@@ -21,9 +21,7 @@ const request = (path: string, init: RequestInit & { token?: string } = {}) => {
   if (token !== undefined) h.set('authorization', `Bearer ${token}`);
   return Promise.resolve(current.app.request(path, { ...rest, headers: h }));
 };
-const post = (path: string, body: unknown, token = developer) =>
-  request(path, { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const json = async (res: Response) => (await res.json()) as Record<string, any>;
+const post = (path: string, body: unknown, token = developer) => request(path, jsonPost(body, token));
 const budget = async (token = developer) => (await json(await request('/v1/budget', { token }))).budgets.find((b: any) => b.dataset === 'health');
 
 const PER_GROUP = 'SELECT diagnosis_group, count(*) AS claims, count(DISTINCT id_card) AS people, avg(total_cost) AS mean_cost FROM health.medical_claims GROUP BY diagnosis_group';

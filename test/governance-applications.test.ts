@@ -3,7 +3,7 @@
 // one-working-day deadline, lineage records of kind 'governance', and durability across a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedDomainFile } from './support/domain.ts';
-import { testService, type TestService } from './support/service.ts';
+import { json, testService, type TestService } from './support/service.ts';
 import path from 'node:path';
 import { ApplicationBook } from '../src/governance/applications.ts';
 import { openNdjsonEventLog } from '../src/governance/event-log.ts';
@@ -17,9 +17,7 @@ let otherSteward: string;
 let admin: string;
 let reviewer: string;
 
-const json = async (res: Response) => (await res.json()) as Record<string, any>;
-const post = (path: string, body: unknown, token: string) =>
-  t.request(path, { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown, token: string) => t.post(path, body, token);
 
 const application = (over: Record<string, unknown> = {}) => ({
   legalBasis: 'Measures art. 14; research agreement 2026-17',

@@ -3,7 +3,7 @@
 // contact details kept out of lineage, and an admin revoking a license and suspending a dataset in one call.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedDomainFile } from './support/domain.ts';
-import { testService, type TestService } from './support/service.ts';
+import { json, testService, type TestService } from './support/service.ts';
 
 let t: TestService;
 let citizen: string;
@@ -13,9 +13,7 @@ let otherSteward: string;
 let admin: string;
 let reviewer: string;
 
-const json = async (res: Response) => (await res.json()) as Record<string, any>;
-const post = (path: string, body: unknown, token: string) =>
-  t.request(path, { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown, token: string) => t.post(path, body, token);
 
 const TRANSIT = 'SELECT line, count(*) AS n FROM transit.card_trips GROUP BY line';
 const UTILITIES = 'SELECT district, count(*) AS n FROM utilities.power_usage GROUP BY district';

@@ -3,7 +3,7 @@
 // query uses in the mode it runs; the application id is in the query's lineage record.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedDomainFile } from './support/domain.ts';
-import { testService, type TestService } from './support/service.ts';
+import { json, testService, type TestService } from './support/service.ts';
 
 let t: TestService;
 let alice: string;
@@ -13,9 +13,7 @@ let steward: string;
 let reviewer: string;
 let demo: string;
 
-const json = async (res: Response) => (await res.json()) as Record<string, any>;
-const post = (path: string, body: unknown, token: string) =>
-  t.request(path, { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown, token: string) => t.post(path, body, token);
 
 const COUNT_BY_TYPE = 'SELECT insurance_type, count(*) AS n FROM social_security.insured GROUP BY insurance_type';
 

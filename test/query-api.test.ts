@@ -3,16 +3,13 @@
 // reviewer would notice: protected answers, coded refusals, and one lineage record per attempt.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedDomainFile } from './support/domain.ts';
-import { testService, type TestService } from './support/service.ts';
+import { json, testService, type TestService } from './support/service.ts';
 
 let t: TestService;
 let developer: string;
 let reviewer: string;
 
-const post = (path: string, body: unknown, token = developer) =>
-  t.request(path, { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-const json = async (res: Response) => (await res.json()) as Record<string, any>;
+const post = (path: string, body: unknown, token = developer) => t.post(path, body, token);
 
 beforeAll(async () => {
   t = await testService({ domain: await cachedDomainFile(3000) });

@@ -21,8 +21,21 @@ export interface TestService {
   /** Issues a real token with the service's key. */
   token(role: Role, overrides?: Partial<LicenseRequest>): Promise<string>;
   request(pathname: string, init?: RequestInit & { token?: string }): Promise<Response>;
+  /** POSTs `body` as JSON with the token. */
+  post(pathname: string, body: unknown, token: string): Promise<Response>;
   cleanup(): Promise<void>;
 }
+
+/** The request init of a JSON POST with a token. */
+export const jsonPost = (body: unknown, token: string): RequestInit & { token: string } => ({
+  method: 'POST',
+  token,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/** A response body parsed as JSON, loosely typed for assertions. */
+export const json = async (res: Response): Promise<Record<string, any>> => (await res.json()) as Record<string, any>;
 
 export interface TestServiceOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -38,6 +51,12 @@ export async function testService(opts: TestServiceOptions = {}): Promise<TestSe
   const lines: string[] = [];
   const logger = createJsonLogger((line) => lines.push(line));
   const service = await createService(config, { logger, queryPath: opts.domain !== undefined, ...(opts.routes ? { routes: opts.routes } : {}) });
+  const request = (pathname: string, init: RequestInit & { token?: string } = {}): Promise<Response> => {
+    const { token, headers, ...rest } = init;
+    const h = new Headers(headers);
+    if (token !== undefined) h.set('authorization', `Bearer ${token}`);
+    return Promise.resolve(service.app.request(pathname, { ...rest, headers: h }));
+  };
   return {
     home,
     config,
@@ -48,12 +67,8 @@ export async function testService(opts: TestServiceOptions = {}): Promise<TestSe
     logText: () => lines.join(''),
     token: async (role, overrides = {}) =>
       (await issueToken(service.keys, config, { sub: `test-${role}`, org: 'test-org', role, datasets: 'all', ttl: '1h', ...overrides })).token,
-    request: (pathname, init = {}) => {
-      const { token, headers, ...rest } = init;
-      const h = new Headers(headers);
-      if (token !== undefined) h.set('authorization', `Bearer ${token}`);
-      return Promise.resolve(service.app.request(pathname, { ...rest, headers: h }));
-    },
+    request,
+    post: (pathname, body, token) => request(pathname, jsonPost(body, token)),
     cleanup: async () => {
       await service.close();
       fs.rmSync(home, { recursive: true, force: true });
