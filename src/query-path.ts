@@ -7,7 +7,8 @@ import path from 'node:path';
 import { version as duckdbVersion } from '@duckdb/node-api';
 import { homePaths, type Config } from './config.ts';
 import type { Catalog } from './catalog/schema.ts';
-import type { Policy } from './policy/schema.ts';
+import type { LiveCatalog } from './catalog/live-catalog.ts';
+import { restoreLiveCatalog } from './catalog/live-catalog-updates.ts';
 import type { SigningKeys } from './auth/keys.ts';
 import { canonicalJson } from './lineage/canonical-hash.ts';
 import { openLineageStore } from './lineage/embedded-store.ts';
@@ -32,7 +33,7 @@ export interface QueryPath {
   close(): Promise<void>;
 }
 
-/** Identifies the catalog a decision was made under: a hash of its canonical JSON. */
+/** A hash of the catalog's canonical JSON (lineage records name the live catalog's `v<n>:<hash>` instead). */
 export const catalogVersion = (catalog: Catalog): string =>
   createHash('sha256').update(canonicalJson(catalog.datasets)).digest('hex').slice(0, 16);
 
@@ -50,14 +51,15 @@ const logFields = (f: Record<string, unknown> | undefined): Record<string, strin
 
 export async function startQueryPath(opts: {
   config: Config;
-  catalog: Catalog;
-  policy: Policy;
+  /** The live catalog and policy: the query path gives it compilers and numbers its version from the log. */
+  live: LiveCatalog;
   keys: SigningKeys;
   serverSecret: Buffer;
   logger: Logger;
   dsbxVersion: string;
 }): Promise<QueryPath> {
-  const { config, catalog, policy, keys, serverSecret, logger } = opts;
+  const { config, live, keys, serverSecret, logger } = opts;
+  const catalog = live.catalog;
   const paths = homePaths(config.home);
   fs.mkdirSync(paths.tmp, { recursive: true });
   const metrics = createMetrics({ sandboxRestarts: () => sandbox?.stats().restarts ?? 0 });
@@ -72,7 +74,6 @@ export async function startQueryPath(opts: {
       error: (m, f) => logger.error('lineage', { message: m, ...logFields(f) }),
     },
   });
-  let compiler: SqlCompiler | undefined;
   let sandbox: Sandbox | undefined;
   let dp: { ledger: BudgetLedger; answers: DpAnswerStore };
   let governance: Governance | undefined;
@@ -83,14 +84,23 @@ export async function startQueryPath(opts: {
       calendar: loadCalendar(config.policiesDir),
       catalog,
       lineage,
-      context: { engine: { duckdb: duckdbVersion(), dsbx: opts.dsbxVersion }, dataVersion: dataVersion(paths.domain), catalogVersion: catalogVersion(catalog) },
+      context: {
+        engine: { duckdb: duckdbVersion(), dsbx: opts.dsbxVersion },
+        dataVersion: dataVersion(paths.domain),
+        // Read at each record: a transition is recorded under the version current when it happened.
+        get catalogVersion() {
+          return live.current().id;
+        },
+      },
     });
     // The lineage log is the ε ledger: what each subject spent is summed from it before any query runs.
     const dpDatasets = catalog.datasets.filter((d) => d.profile === 'dp').map((d) => d.id);
     const answers = DpAnswerStore.open(path.join(paths.state, 'dp-answers.ndjson'));
     if (answers.skipped > 0) logger.warn('dp', { message: 'recorded dp answers skipped (damaged lines); their queries will be charged again', skipped: answers.skipped });
-    dp = { ledger: await BudgetLedger.fromLineage(lineage, policy.profiles.dp.budget, dpDatasets), answers };
-    compiler = await SqlCompiler.create(catalog);
+    dp = { ledger: await BudgetLedger.fromLineage(lineage, live.policy.profiles.dp.budget, dpDatasets), answers };
+    // Files plus the applied catalog changes, numbered as the governance log says, each version with its compiler.
+    live.useCompilers((c) => SqlCompiler.create(c));
+    await restoreLiveCatalog(live, governance.catalogChanges);
     sandbox = await Sandbox.start({
       // The real path: DuckDB locates the WAL beside the file it resolves, and a locked instance may not
       // touch any other path, so a symlinked domain.duckdb would otherwise fail to open.
@@ -100,27 +110,35 @@ export async function startQueryPath(opts: {
       ...config.sandbox,
     });
   } catch (e) {
-    compiler?.close();
+    live.close();
     governance?.close();
     await lineage.close();
     throw e;
   }
   const pipeline = new QueryPipeline({
     catalog,
-    policy,
-    compiler,
+    policy: live.policy,
+    // Getters: each query pins one snapshot (pin below), and reads these from it from compile to lineage.
+    get compiler() {
+      const c = live.current().compiler;
+      if (!c) throw new Error('query path: the live catalog has no compiler');
+      return c;
+    },
+    get catalogVersion() {
+      return live.current().id;
+    },
+    pin: (f) => live.pin(f),
     executor: sandbox,
     lineage,
     metrics,
     engine: { duckdb: duckdbVersion(), dsbx: opts.dsbxVersion },
     dataVersion: dataVersion(paths.domain),
-    catalogVersion: catalogVersion(catalog),
     rateLimit: config.rateLimit,
     dp,
     applications: governance.applications,
     datasetStatus: governance.datasetStatus,
   });
-  const started = { compiler, sandbox, governance };
+  const started = { sandbox, governance };
   return {
     pipeline,
     lineage,
@@ -129,7 +147,7 @@ export async function startQueryPath(opts: {
     governance,
     async close() {
       await started.sandbox.close();
-      started.compiler.close();
+      live.close();
       started.governance.close();
       await lineage.close();
     },

@@ -10,6 +10,9 @@ import { createAdaptorServer } from '@hono/node-server';
 import { homePaths, type Config } from './config.ts';
 import { loadCatalog } from './catalog/load.ts';
 import { loadPolicy } from './policy/load.ts';
+import { LiveCatalog } from './catalog/live-catalog.ts';
+import { reloadCatalog, SYSTEM_PRINCIPAL, type ReloadOutcome } from './catalog/live-catalog-updates.ts';
+import type { Principal } from './auth/principal.ts';
 import { loadOrCreateSigningKeys, type SigningKeys } from './auth/keys.ts';
 import { loadOrCreateServerSecret } from './auth/server-secret.ts';
 import { createRevocationList } from './auth/revocation.ts';
@@ -26,6 +29,8 @@ export interface Service {
   readonly queryPath: QueryPath | undefined;
   /** Stops the sandbox process and closes the lineage log (writing its final checkpoint). */
   close(): Promise<void>;
+  /** Re-reads the catalog and policy files (SIGHUP); a bad file keeps the last good version and throws CONFLICT. */
+  reload(by?: Principal): Promise<ReloadOutcome>;
   readonly deps: AppDeps;
   readonly keys: SigningKeys;
   /** 32 bytes; the sandbox derives per-license pseudonym keys from it. */
@@ -46,8 +51,8 @@ const projectVersion = (): string => {
 
 export async function createService(config: Config, opts: ServiceOptions = {}): Promise<Service> {
   const logger = opts.logger ?? createJsonLogger();
-  const catalog = loadCatalog(config.datasetsDir);
-  const policy = loadPolicy(config.policiesDir);
+  // A bad file stops startup here; later, a reload that finds one keeps the last good version instead.
+  const live = new LiveCatalog({ catalog: loadCatalog(config.datasetsDir), policy: loadPolicy(config.policiesDir) });
   fs.mkdirSync(config.home, { recursive: true });
   const keys = await loadOrCreateSigningKeys(config.home);
   const serverSecret = loadOrCreateServerSecret(config.home);
@@ -61,7 +66,7 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
   const domainExists = fs.existsSync(homePaths(config.home).domain);
   let queryPath: QueryPath | undefined;
   if (opts.queryPath !== false && domainExists) {
-    queryPath = await startQueryPath({ config, catalog, policy, keys, serverSecret, logger, dsbxVersion: version });
+    queryPath = await startQueryPath({ config, live, keys, serverSecret, logger, dsbxVersion: version });
   } else if (opts.queryPath !== false) {
     logger.warn('domain_missing', { hint: 'run dsbx seed; the query routes are not served until the domain exists' });
   }
@@ -71,11 +76,19 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
     ...(opts.queryPath === false ? [] : [{ name: 'domain', check: () => qp !== undefined }]),
     ...(qp ? [{ name: 'lineage', check: () => qp.lineage.integrity().ok }] : []),
   ];
+  const reload = async (by: Principal = SYSTEM_PRINCIPAL): Promise<ReloadOutcome> => {
+    const outcome = await reloadCatalog({
+      live, dirs: config, by, logger,
+      ...(qp ? { changes: qp.governance.catalogChanges, onFailure: () => qp.metrics.configReloadFailures.inc() } : {}),
+    });
+    if (outcome.changed && qp) await qp.governance.record(by, { action: 'catalog.reloaded', reason: null, application: null, datasets: [] });
+    return outcome;
+  };
   const deps: AppDeps = {
-    config, catalog, policy, verifier, jwks: keys.jwks as AppDeps['jwks'], logger, version, health,
+    config, catalog: live.catalog, policy: live.policy, live: { catalog: live, reload }, verifier, jwks: keys.jwks as AppDeps['jwks'], logger, version, health,
     ...(qp ? { query: qp.pipeline, lineage: qp.lineage, metrics: qp.metrics, governance: qp.governance } : {}),
   };
-  return { app: createApp(deps, opts.routes), deps, keys, serverSecret, queryPath: qp, close: async () => qp?.close() };
+  return { app: createApp(deps, opts.routes), deps, keys, serverSecret, queryPath: qp, reload, close: async () => qp?.close() };
 }
 
 export interface RunningServer {

@@ -10,6 +10,8 @@ import type { LineageStore } from '../lineage/store.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { QueryPipeline } from './query-pipeline.ts';
 import type { Governance } from '../governance/governance.ts';
+import type { LiveCatalog } from '../catalog/live-catalog.ts';
+import type { ReloadOutcome } from '../catalog/live-catalog-updates.ts';
 
 /** A named liveness check reported by /healthz (e.g. "sandbox"); must not throw secrets into the log. */
 export interface HealthCheck {
@@ -43,6 +45,11 @@ export interface AppDeps {
   readonly metrics?: ServiceMetrics;
   /** Applications, objections, suspensions (issue 7); the governance routes exist only when it is present. */
   readonly governance?: Governance;
+  /**
+   * The live, versioned catalog and policy (`catalog` and `policy` above read its current snapshot), and the
+   * reload of their files (POST /v1/admin/reload, SIGHUP).
+   */
+  readonly live?: { readonly catalog: LiveCatalog; reload(by: Principal): Promise<ReloadOutcome> };
 }
 
 export interface AppEnv {

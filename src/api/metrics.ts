@@ -10,6 +10,8 @@ export interface ServiceMetrics {
   readonly stageSeconds: Histogram<'stage'>;
   readonly suppressedGroups: Counter;
   readonly httpRequests: Counter<'method' | 'status'>;
+  /** Reloads (SIGHUP, POST /v1/admin/reload) refused because a file failed validation; the last good config stayed. */
+  readonly configReloadFailures: Counter;
 }
 
 export function createMetrics(opts: { sandboxRestarts?: () => number; defaultMetrics?: boolean } = {}): ServiceMetrics {
@@ -39,6 +41,11 @@ export function createMetrics(opts: { sandboxRestarts?: () => number; defaultMet
     labelNames: ['method', 'status'] as const,
     registers: [registry],
   });
+  const configReloadFailures = new Counter({
+    name: 'dsbx_config_reload_failures_total',
+    help: 'Catalog and policy reloads refused because a file failed validation (the last good version stayed)',
+    registers: [registry],
+  });
   const restarts = opts.sandboxRestarts;
   if (restarts) {
     new Gauge({
@@ -50,5 +57,5 @@ export function createMetrics(opts: { sandboxRestarts?: () => number; defaultMet
       },
     });
   }
-  return { registry, queries, stageSeconds, suppressedGroups, httpRequests };
+  return { registry, queries, stageSeconds, suppressedGroups, httpRequests, configReloadFailures };
 }

@@ -38,6 +38,11 @@ export interface QueryPipelineDeps {
   readonly engine: { readonly duckdb: string; readonly dsbx: string };
   readonly dataVersion: string;
   readonly catalogVersion: string;
+  /**
+   * Runs one attempt with the live catalog's current snapshot pinned, so that catalog, policy, compiler and
+   * catalogVersion read above stay the same from compile to lineage record even if a new version is installed.
+   */
+  readonly pin?: <T>(f: () => Promise<T>) => Promise<T>;
   readonly rateLimit?: { readonly capacity: number; readonly refillPerSecond: number };
   /** Largest serialized result that may leave in one response. */
   readonly maxResultBytes?: number;
@@ -102,12 +107,16 @@ export class QueryPipeline {
     if (!(this.#maxResultBytes > 0)) throw new Error('query pipeline: maxResultBytes must be positive');
   }
 
+  #pinned<T>(f: () => Promise<T>): Promise<T> {
+    return this.#deps.pin ? this.#deps.pin(f) : f();
+  }
+
   run(principal: Principal, req: QueryRequest): Promise<QueryResponse> {
-    return this.#attempt('query', principal, req) as Promise<QueryResponse>;
+    return this.#pinned(() => this.#attempt('query', principal, req)) as Promise<QueryResponse>;
   }
 
   explain(principal: Principal, req: QueryRequest): Promise<ExplainResponse> {
-    return this.#attempt('explain', principal, req) as Promise<ExplainResponse>;
+    return this.#pinned(() => this.#attempt('explain', principal, req)) as Promise<ExplainResponse>;
   }
 
   /** The caller's ε budget on every dp dataset their license covers. */
@@ -197,7 +206,11 @@ export class QueryPipeline {
    * Records a request that never reached compilation (e.g. a body that failed validation) and returns its
    * lineage id, so that even malformed attempts leave a trace.
    */
-  async recordRejected(principal: Principal, kind: 'query' | 'explain', sql: string, error: AppError): Promise<string> {
+  recordRejected(principal: Principal, kind: 'query' | 'explain', sql: string, error: AppError): Promise<string> {
+    return this.#pinned(() => this.#recordRejected(principal, kind, sql, error));
+  }
+
+  async #recordRejected(principal: Principal, kind: 'query' | 'explain', sql: string, error: AppError): Promise<string> {
     const record = await this.#deps.lineage.append(
       buildLineageEntry({ ...this.#baseFacts(kind, principal, sql, null, null, null, 0), error: { code: error.code, message: error.message } }),
     );

@@ -28,7 +28,8 @@ export function loadYamlFile<T>(file: string, schema: (data: unknown) => T | typ
   return out;
 }
 
-function checkDataset(file: string, ds: Dataset): void {
+/** The cross-checks the schema cannot express (id = folder, bases, bounds, privacy units); throws ConfigFileError. */
+export function checkDataset(file: string, ds: Dataset): void {
   const problems: string[] = [];
   if (path.basename(path.dirname(file)) !== ds.id) problems.push(`id: must equal the folder name ${path.basename(path.dirname(file))}`);
   for (const [kind, st] of [['share', ds.share], ['open', ds.open]] as const) {

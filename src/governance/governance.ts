@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { Catalog } from '../catalog/schema.ts';
 import type { LineageStore } from '../lineage/store.ts';
 import { ApplicationBook } from './applications.ts';
+import { CatalogChangeBook } from './catalog-changes.ts';
 import { DatasetStatusBoard } from './dataset-status.ts';
 import { openNdjsonEventLog, type GovernanceEventLog } from './event-log.ts';
 import { respondToIncident, type IncidentOutcome, type IncidentRequest } from './incidents.ts';
@@ -26,6 +27,8 @@ export interface GovernanceOptions {
 export class Governance {
   readonly applications: ApplicationBook;
   readonly objections: ObjectionBook;
+  /** Catalog change proposals (art. 8) and the catalog's recorded version numbers. */
+  readonly catalogChanges: CatalogChangeBook;
   readonly datasetStatus: DatasetStatusBoard;
   readonly calendar: WorkingDayCalendar;
   readonly #opts: GovernanceOptions;
@@ -36,6 +39,7 @@ export class Governance {
     this.applications = new ApplicationBook(opts.log, opts.calendar, opts.catalog);
     this.datasetStatus = new DatasetStatusBoard(opts.catalog, opts.log.events);
     this.objections = new ObjectionBook(opts.log, opts.catalog, this.datasetStatus);
+    this.catalogChanges = new CatalogChangeBook(opts.log, opts.calendar, opts.catalog);
   }
 
   /** Writes (and fsyncs) the lineage record of a transition; resolves to its id. */
