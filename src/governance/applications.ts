@@ -198,6 +198,18 @@ export class ApplicationBook {
     return [...this.#apps.values()].filter((a) => this.visibleTo(p, a));
   }
 
+  /** Every application, for reports and metrics (never answered to a caller as such). */
+  all(): Application[] {
+    return [...this.#apps.values()];
+  }
+
+  /** How many applications are still pending past their deadline now. */
+  overdueCount(now = new Date()): number {
+    let n = 0;
+    for (const a of this.#apps.values()) if (a.state === 'pending' && this.#calendar.isOverdue(a.deadline, now)) n++;
+    return n;
+  }
+
   #visible(by: Principal, id: string): Application {
     const a = this.#apps.get(id);
     // An application the caller may not see does not exist for them.

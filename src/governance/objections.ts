@@ -116,6 +116,11 @@ export class ObjectionBook {
     return [...this.#items.values()].filter((o) => this.visibleTo(p, o));
   }
 
+  /** Every objection, for reports (never answered to a caller as such). */
+  all(): Objection[] {
+    return [...this.#items.values()];
+  }
+
   resolve(by: Principal, id: string, action: ResolutionAction, reason: string, now = new Date()): ObjectionTransition {
     const o = this.#items.get(id);
     if (!o || !this.visibleTo(by, o)) throw new AppError('NOT_FOUND', 'no such objection');

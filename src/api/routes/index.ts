@@ -7,6 +7,8 @@ import { registerBudgetRoutes } from './budget.ts';
 import { registerIncidentRoutes } from './incidents.ts';
 import { registerObjectionRoutes } from './objections.ts';
 import { registerCatalogRoutes } from './catalog.ts';
+import { registerCatalogChangeRoutes } from './catalog-changes.ts';
+import { registerAdminRoutes } from './admin.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerJwksRoutes } from './jwks.ts';
 import { registerOpenApiRoutes } from './openapi.ts';
@@ -14,6 +16,7 @@ import { registerHistoryRoutes } from './history.ts';
 import { registerLineageRoutes } from './lineage.ts';
 import { registerMetricsRoutes } from './metrics.ts';
 import { registerQueryRoutes } from './query.ts';
+import { registerReportRoutes } from './reports.ts';
 
 export type RouteModule = (routes: RouteTable, deps: AppDeps) => void;
 
@@ -21,7 +24,10 @@ export const DEFAULT_ROUTE_MODULES: readonly RouteModule[] = [
   registerHealthRoutes,
   registerJwksRoutes,
   registerOpenApiRoutes,
+  // Before the catalog routes: /v1/catalog/changes must not be taken for a dataset named "changes".
+  registerCatalogChangeRoutes,
   registerCatalogRoutes,
+  registerAdminRoutes,
   registerMetricsRoutes,
   registerQueryRoutes,
   registerHistoryRoutes,
@@ -30,4 +36,5 @@ export const DEFAULT_ROUTE_MODULES: readonly RouteModule[] = [
   registerApplicationRoutes,
   registerObjectionRoutes,
   registerIncidentRoutes,
+  registerReportRoutes,
 ];
