@@ -147,3 +147,33 @@ describe('POST /v1/incidents', () => {
     expect((await json(await post('/v1/incidents', { suspend: ['nope'], reason: 'x' }, admin))).error.code).toBe('BAD_REQUEST');
   });
 });
+
+describe('holds of several parties on one dataset', () => {
+  it('keeps the dataset suspended until every objection and the incident that suspended it have lifted their holds', async () => {
+    const a = await object();
+    const b = await object();
+    expect((await resolve(a.id, 'suspend')).status).toBe(200);
+    expect((await resolve(b.id, 'suspend')).status).toBe(200);
+    expect((await json(await resolve(b.id, 'restore'))).objection.state).toBe('restored');
+    expect(await status('transit')).toBe('suspended');
+    expect((await json(await query(TRANSIT))).error.code).toBe('DATASET_SUSPENDED');
+
+    expect((await post('/v1/incidents', { suspend: ['transit'], reason: 'scraping suspected' }, admin)).status).toBe(200);
+    expect((await json(await resolve(a.id, 'reopen'))).objection.state).toBe('reopened');
+    expect(await status('transit')).toBe('suspended');
+    expect((await json(await query(TRANSIT))).error.code).toBe('DATASET_SUSPENDED');
+
+    expect((await post('/v1/incidents', { restore: ['transit'], reason: 'scraping ruled out' }, admin)).status).toBe(200);
+    expect(await status('transit')).toBe('active');
+    expect((await query(TRANSIT)).status).toBe(200);
+  });
+
+  it('keeps an objection withdrawal in force when the incident response restores the dataset', async () => {
+    const o = await object();
+    expect((await json(await resolve(o.id, 'withdraw'))).objection.state).toBe('withdrawn');
+    expect((await post('/v1/incidents', { restore: ['transit'], reason: 'not ours to lift' }, admin)).status).toBe(200);
+    expect(await status('transit')).toBe('withdrawn');
+    expect((await resolve(o.id, 'reopen')).status).toBe(200);
+    expect(await status('transit')).toBe('active');
+  });
+});
