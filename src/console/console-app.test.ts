@@ -14,6 +14,7 @@ import type { LineageStore } from '../lineage/store.ts';
 import { silentLog } from '../lineage/test-keys.ts';
 import { testService, type TestService } from '../../test/support/service.ts';
 import { LINEAGE_PAGE_SIZE } from './routes/lineage-pages.tsx';
+import { TestBrowser } from './test-browser.ts';
 
 const ORIGIN = 'http://localhost';
 let t: TestService;
@@ -22,41 +23,10 @@ let store: LineageStore;
 let records: LineageRecord[];
 let reviewerToken: string;
 
-/** Just enough of a browser: keeps cookies per path prefix, sends same-origin headers on forms. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-  async fetch(pathname: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
-    const headers = new Headers(init.headers);
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (cookie) headers.set('cookie', cookie);
-    let body: string | undefined;
-    if (init.form) {
-      headers.set('content-type', 'application/x-www-form-urlencoded');
-      if (!headers.has('origin')) headers.set('origin', ORIGIN);
-      body = new URLSearchParams(init.form).toString();
-    }
-    const res = await app.request(`${ORIGIN}${pathname}`, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, ...(body ? { body } : {}) });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...rest] = pair!.split('=');
-      const value = rest.join('=');
-      if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value);
-    }
-    return res;
-  }
-  has(name: string) {
-    return this.cookies.has(name);
-  }
-  /** The value of a hidden form field on the last page that had one. */
-  static field(html: string, name: string): string {
-    const m = new RegExp(`name="${name}" value="([^"]+)"`).exec(html);
-    if (!m?.[1]) throw new Error(`no ${name} field`);
-    return m[1];
-  }
-  async signIn(token: string) {
-    const page = await (await this.fetch('/console/sign-in')).text();
-    return this.fetch('/console/sign-in', { form: { token, formToken: Browser.field(page, 'formToken') } });
+/** A browser over this file's app (see test-browser.ts). */
+class Browser extends TestBrowser {
+  constructor() {
+    super(app);
   }
 }
 

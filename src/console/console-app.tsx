@@ -1,5 +1,5 @@
-// The reviewers' web console: server-rendered pages under /console (hono JSX, no script), with server-side
-// sessions, per-session form tokens plus an Origin/Sec-Fetch-Site check on every form, its own strict
+// The web console of reviewers (lineage, integrity, budgets) and of stewards and admins (governance queues):
+// server-rendered pages under /console (hono JSX, no script), with server-side sessions, per-session form tokens plus an Origin/Sec-Fetch-Site check on every form, its own strict
 // Content-Security-Policy, and a language switch (zh/en). Mounted by api/app.ts.
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -14,6 +14,8 @@ import { chooseLanguage, LANGUAGE_COOKIE } from './language.ts';
 import { renderPage } from './pages/render-page.tsx';
 import { RefusalPage } from './pages/refusal-page.tsx';
 import { registerBudgetPages } from './routes/budget-pages.tsx';
+import { registerQueuePages } from './routes/queue-pages.tsx';
+import { homeSectionOf } from './console-roles.ts';
 import { registerIntegrityPages } from './routes/integrity-pages.tsx';
 import { notFound, registerLineagePages } from './routes/lineage-pages.tsx';
 import { registerSignInRoutes } from './routes/sign-in.tsx';
@@ -64,12 +66,17 @@ export function createConsoleApp(deps: AppDeps, options: { sessions?: SessionSto
     c.header('Cache-Control', 'public, max-age=300');
     return c.body(CONSOLE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
-  const home = (c: Context<ConsoleEnv>) => c.redirect(`${CONSOLE_BASE}/${getCookie(c, SESSION_COOKIE) ? 'lineage' : 'sign-in'}`, 303);
+  // Home is the first section the signed-in license may open (lineage for reviewers, queues for stewards).
+  const home = (c: Context<ConsoleEnv>) => {
+    const session = sessions.touch(getCookie(c, SESSION_COOKIE));
+    return c.redirect(`${CONSOLE_BASE}/${(session && homeSectionOf(session.principal)) ?? 'sign-in'}`, 303);
+  };
   app.get('/', home);
   registerSignInRoutes(app, sessions);
   registerLineagePages(app, deps.lineage, sessions);
   registerIntegrityPages(app, deps.lineage, sessions);
   registerBudgetPages(app, deps, sessions);
+  registerQueuePages(app, deps, sessions);
   // Everything else under /console is a console page that does not exist (an HTML 404 with the console's headers).
   app.all('*', (c) => (c.req.method === 'GET' && c.req.path === `${CONSOLE_BASE}/` ? home(c) : notFound(c, false)));
   return app;

@@ -1,11 +1,11 @@
 // Middleware for the pages behind sign-in: finds the session named by the cookie, re-verifies its token (so
-// an expired or revoked license loses the console at once), checks the role, and on every unsafe request
-// checks the form's anti-CSRF token against the session's.
+// an expired or revoked license loses the console at once), checks the role against the section the page
+// belongs to, and on every unsafe request checks the form's anti-CSRF token against the session's.
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { isAppError } from '../errors.ts';
 import { CONSOLE_BASE, type ConsoleEnv } from './console-env.ts';
-import { mayUseConsole } from './console-roles.ts';
+import { mayUseConsole, maySee, type ConsoleSection } from './console-roles.ts';
 import { consoleCookie, SESSION_COOKIE } from './session-cookie.ts';
 import { sameSecret, type SessionStore } from './session-store.ts';
 import { renderPage } from './pages/render-page.tsx';
@@ -34,7 +34,8 @@ export async function formField(c: Context, name: string): Promise<string | unde
   return typeof v === 'string' ? v : undefined;
 }
 
-export function requireSession(sessions: SessionStore): MiddlewareHandler<ConsoleEnv> {
+/** `section`: the console section the page belongs to; without one (sign-out) any console role will do. */
+export function requireSession(sessions: SessionStore, section?: ConsoleSection): MiddlewareHandler<ConsoleEnv> {
   return async function requireConsoleSession(c, next) {
     const id = getCookie(c, SESSION_COOKIE);
     const session = sessions.touch(id);
@@ -52,6 +53,7 @@ export function requireSession(sessions: SessionStore): MiddlewareHandler<Consol
     }
     c.set('session', session);
     if (!mayUseConsole(session.principal)) return refuseRole(c, false);
+    if (section !== undefined && !maySee(session.principal, section)) return refuseRole(c, true);
     if (UNSAFE.test(c.req.method) && !sameSecret(await formField(c, 'formToken'), session.formToken)) {
       // A form without this session's token was not produced by our page for this session.
       return refuseForm(c);

@@ -93,5 +93,26 @@ svg.usebar rect.track { fill: #e6eaf1; }
 svg.usebar rect.fill.low { fill: var(--allow); } svg.usebar rect.fill.mid { fill: var(--l3); } svg.usebar rect.fill.high { fill: var(--deny); }
 svg.usebar text { font-size: 11px; fill: var(--muted); }
 .status-big { font-size: 18px; }
+form.queue-filters { grid-template-columns: repeat(3, minmax(0, 1fr)) max-content; }
+form.queue-filters label.check { justify-content: flex-end; height: 32px; flex-direction: row; align-items: center; color: var(--ink); }
+form.queue-filters label.check input { height: auto; }
+button.danger, button.secondary { border: 0; border-radius: 6px; padding: 6px 12px; font: inherit; cursor: pointer; }
+button.danger { background: var(--deny); color: #fff; }
+button.secondary { background: #e8ecf3; color: var(--ink); }
+.actions.wrap { flex-wrap: wrap; }
+.notice.done { background: var(--allow-bg); border-color: #9fd3b2; }
+table.grid.queue td { white-space: normal; overflow-wrap: anywhere; }
+table.grid.queue col.time { width: 150px; } table.grid.queue col.who { width: 150px; } table.grid.queue col.state { width: 130px; }
+table.grid.queue col.deadline { width: 150px; } table.grid.queue col.last { width: 190px; } table.grid.queue col.act { width: 300px; }
+table.grid.queue tr.overdue td { background: #fff4e5; }
+table.grid.queue tr.overdue td:first-child { box-shadow: inset 4px 0 0 var(--l3); }
+.badge.overdue { background: var(--l3); color: #fff; margin-top: 4px; }
+.badge[data-state] { background: #eef1f6; color: var(--ink); }
+.badge[data-state="pending"], .badge[data-state="filed"], .badge[data-state="coordination_requested"] { background: #fff7e0; color: #8a5a00; }
+.badge[data-state="approved"], .badge[data-state="coordination_granted"], .badge[data-state="restored"], .badge[data-state="reopened"] { background: var(--allow-bg); color: var(--allow); }
+.badge[data-state="denied"], .badge[data-state="coordination_upheld"], .badge[data-state="suspended"], .badge[data-state="withdrawn"] { background: var(--deny-bg); color: var(--deny); }
+form.queue-action { margin: 0; display: flex; flex-direction: column; gap: 6px; }
+form.queue-action label.reason { display: flex; flex-direction: column; gap: 2px; }
+form.queue-action textarea { height: auto; font-size: 12.5px; }
 @media (max-width: 1100px) { form.filters { grid-template-columns: repeat(3, minmax(0, 1fr)); } .cols { grid-template-columns: 1fr; } }
 `;

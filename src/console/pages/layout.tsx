@@ -5,8 +5,9 @@ import { html } from 'hono/html';
 import type { Dictionary, Language } from '../i18n/dictionary.ts';
 import { CONSOLE_BASE } from '../console-env.ts';
 import type { ConsoleSession } from '../session-store.ts';
+import { sectionsOf, type ConsoleSection } from '../console-roles.ts';
 
-export type Section = 'lineage' | 'integrity' | 'budgets' | 'none';
+export type Section = ConsoleSection | 'none';
 
 export interface LayoutProps {
   readonly t: Dictionary;
@@ -21,6 +22,8 @@ export interface LayoutProps {
 
 export function Layout(props: LayoutProps) {
   const { t, session, section = 'none' } = props;
+  // Only the sections this license may open are offered (the pages check again on every request).
+  const labels: Record<ConsoleSection, string> = { lineage: t.navLineage, integrity: t.navIntegrity, budgets: t.navBudgets, queues: t.navQueues };
   const nav = (id: Section, href: string, label: string) => (
     <a href={href} class={section === id ? 'current' : undefined} aria-current={section === id ? 'page' : undefined}>
       {label}
@@ -37,13 +40,11 @@ export function Layout(props: LayoutProps) {
       </head>
       <body>
         <header class="top">
-          <a class="brand" href={`${CONSOLE_BASE}/lineage`}>
+          <a class="brand" href={`${CONSOLE_BASE}/`}>
             {t.appName}
           </a>
           <nav>
-            {session ? nav('lineage', `${CONSOLE_BASE}/lineage`, t.navLineage) : null}
-            {session ? nav('integrity', `${CONSOLE_BASE}/integrity`, t.navIntegrity) : null}
-            {session ? nav('budgets', `${CONSOLE_BASE}/budgets`, t.navBudgets) : null}
+            {session ? sectionsOf(session.principal).map((s) => nav(s, `${CONSOLE_BASE}/${s}`, labels[s])) : null}
           </nav>
           <div class="who">
             <span class="lang" aria-label={t.language}>

@@ -11,7 +11,7 @@ export function RefusalPage(props: { t: Dictionary; title: string; body: string;
       <p class="muted">
         {t.errorCode}: <code>{props.code}</code>
       </p>
-      <p>{props.signedIn ? <a href={`${CONSOLE_BASE}/lineage`}>{t.backToLineage}</a> : <a href={`${CONSOLE_BASE}/sign-in`}>{t.backToSignIn}</a>}</p>
+      <p>{props.signedIn ? <a href={`${CONSOLE_BASE}/`}>{t.backToConsole}</a> : <a href={`${CONSOLE_BASE}/sign-in`}>{t.backToSignIn}</a>}</p>
     </div>
   );
 }

@@ -15,7 +15,7 @@ export function registerBudgetPages(app: Hono<ConsoleEnv>, deps: AppDeps, sessio
   const store: LineageStore | undefined = deps.lineage;
   const dp = deps.catalog.datasets.filter((d) => d.profile === 'dp');
   const summary = new BudgetSummary(deps.policy.profiles.dp.budget, dp.map((d) => d.id));
-  app.get('/budgets', requireSession(sessions), async (c) => {
+  app.get('/budgets', requireSession(sessions, 'budgets'), async (c) => {
     if (!store) return unavailable(c);
     const rows = await summary.rows(store);
     return renderPage(

@@ -28,7 +28,7 @@ export function registerIntegrityPages(app: Hono<ConsoleEnv>, store: LineageStor
     return running;
   };
 
-  app.get('/integrity', requireSession(sessions), async (c) => {
+  app.get('/integrity', requireSession(sessions, 'integrity'), async (c) => {
     if (!store) return unavailable(c);
     return renderPage(
       c,
@@ -44,7 +44,7 @@ export function registerIntegrityPages(app: Hono<ConsoleEnv>, store: LineageStor
     );
   });
 
-  app.post('/integrity/verify', requireSession(sessions), async (c) => {
+  app.post('/integrity/verify', requireSession(sessions, 'integrity'), async (c) => {
     if (!store) return unavailable(c);
     const v = await verifyNow(c.var.session.principal.sub);
     c.var.deps.logger.info('console_lineage_verified', { sub: c.var.session.principal.sub, ok: v.report.ok, count: v.report.count });

@@ -28,7 +28,7 @@ export function notFound(c: Context<ConsoleEnv>, signedIn: boolean) {
 }
 
 export function registerLineagePages(app: Hono<ConsoleEnv>, store: LineageStore | undefined, sessions: SessionStore): void {
-  app.get('/lineage', requireSession(sessions), async (c) => {
+  app.get('/lineage', requireSession(sessions, 'lineage'), async (c) => {
     if (!store) return unavailable(c);
     const t = c.var.t;
     const datasets = c.var.deps.catalog.datasets.map((d) => ({ id: d.id, title: d.title[c.var.language] }));
@@ -52,7 +52,7 @@ export function registerLineagePages(app: Hono<ConsoleEnv>, store: LineageStore 
     );
   });
 
-  app.get('/lineage/:id', requireSession(sessions), async (c) => {
+  app.get('/lineage/:id', requireSession(sessions, 'lineage'), async (c) => {
     if (!store) return unavailable(c);
     const id = c.req.param('id');
     const record = RECORD_ID.test(id) ? await store.get(id) : undefined;

@@ -1,5 +1,5 @@
 // Sign-in and sign-out. Signing in verifies the pasted token exactly as the API does, refuses roles that may
-// not read the log (403, and no session is made), and otherwise starts a server-side session under a fresh
+// open no console section (403, and no session is made), and otherwise starts a server-side session under a fresh
 // random id. The sign-in form itself carries a double-submit token so that no other site can sign a
 // browser into a session of its choosing.
 import type { Context, Hono } from 'hono';
@@ -8,7 +8,7 @@ import { type } from 'arktype';
 import { isAppError } from '../../errors.ts';
 import { MAX_TOKEN_LENGTH } from '../../auth/verify.ts';
 import { CONSOLE_BASE, type ConsoleEnv } from '../console-env.ts';
-import { mayUseConsole } from '../console-roles.ts';
+import { homeSectionOf, mayUseConsole } from '../console-roles.ts';
 import { consoleCookie, SESSION_COOKIE, SIGN_IN_COOKIE } from '../session-cookie.ts';
 import { randomToken, sameSecret, type SessionStore } from '../session-store.ts';
 import { renderPage } from '../pages/render-page.tsx';
@@ -27,7 +27,9 @@ export function registerSignInRoutes(app: Hono<ConsoleEnv>, sessions: SessionSto
   };
 
   app.get('/sign-in', (c) => {
-    if (sessions.touch(getCookie(c, SESSION_COOKIE))) return c.redirect(`${CONSOLE_BASE}/lineage`, 303);
+    const current = sessions.touch(getCookie(c, SESSION_COOKIE));
+    const home = current && homeSectionOf(current.principal);
+    if (home) return c.redirect(`${CONSOLE_BASE}/${home}`, 303);
     const asked = c.req.query('notice');
     return showForm(c, NOTICES.find((n) => n === asked));
   });
@@ -49,7 +51,7 @@ export function registerSignInRoutes(app: Hono<ConsoleEnv>, sessions: SessionSto
     deleteCookie(c, SIGN_IN_COOKIE, consoleCookie(c));
     setCookie(c, SESSION_COOKIE, session.id, consoleCookie(c));
     c.var.deps.logger.info('console_sign_in', { sub: principal.sub, roles: principal.roles });
-    return c.redirect(`${CONSOLE_BASE}/lineage`, 303);
+    return c.redirect(`${CONSOLE_BASE}/${homeSectionOf(principal)}`, 303);
   });
 
   app.post('/sign-out', requireSession(sessions), (c) => {
