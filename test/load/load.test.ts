@@ -1,0 +1,136 @@
+// Load: 50 concurrent clients for 60 s (LOAD_CLIENTS / LOAD_SECONDS shorten it locally) against a real
+// `dsbx serve` child process, mixing allowed, refused, heavy and timing-out queries, explain calls, dp
+// releases and catalog/budget/history reads. The server must answer everything with a coded answer the
+// request accepts (no 5xx but QUERY_TIMEOUT and RESOURCE_LIMIT), stay up with a stable RSS, and leave
+// exactly one verifying lineage record per query attempt.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LineageRecord } from '../../src/lineage/record.ts';
+import { runLoad, type Outcome } from './load-driver.ts';
+import { formatLoad, rssThirds, summarizeLoad, type RssSample } from './load-summary.ts';
+import { recordsById, runLineageVerify } from './lineage-checks.ts';
+import { createTestHome, type ServerProcess, type TestHome } from './server-process.ts';
+import { createWorkload } from './workload.ts';
+
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
+const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 50);
+const SEED = 20261127;
+const MIB = 1024 * 1024;
+/**
+ * Memory stability bound: the last third's RSS maximum may exceed the first third's by half plus 48 MiB.
+ * The slack covers what grows by design (the reviewer index keeps a small entry per lineage record, ~1 KiB
+ * each, i.e. a few MiB for a run's records) and V8 choosing a larger heap under pressure; a leak of even
+ * 10 KiB per request (about 30,000 requests a run) would pass 250 MiB and fail it.
+ */
+const RSS_GROWTH_FACTOR = 1.5;
+const RSS_SLACK_BYTES = 48 * MIB;
+
+let home: TestHome;
+let server: ServerProcess;
+let outcomes: Outcome[] = [];
+const rss: RssSample[] = [];
+let idleRss = 0;
+
+beforeAll(async () => {
+  home = await createTestHome({
+    env: {
+      // Most traffic passes the per-subject rate limit: RATE_LIMITED stays an accepted answer, not the usual one.
+      DSBX_RATE_BURST: '100000',
+      DSBX_RATE_PER_SECOND: '100000',
+      // Short, so that the timing-out joins do time out (and the heavy ones may).
+      DSBX_QUERY_TIMEOUT_MS: '1500',
+      DSBX_LINEAGE_CHECKPOINT_EVERY: '500',
+    },
+  });
+  server = await home.start();
+  idleRss = server.rssBytes() ?? 0;
+  const token = await home.token('developer', 'load-developer');
+  const durationMs = SECONDS * 1000;
+  const t0 = performance.now();
+  const sampler = setInterval(() => {
+    const bytes = server.rssBytes();
+    if (bytes !== undefined) rss.push({ at: performance.now() - t0, bytes });
+  }, Math.max(250, durationMs / 30));
+  try {
+    outcomes = await runLoad({ url: server.url, clients: CLIENTS, durationMs, source: createWorkload(SEED), token });
+  } finally {
+    clearInterval(sampler);
+  }
+  const figures = summarizeLoad(outcomes, performance.now() - t0);
+  console.log(`${formatLoad(`load, ${CLIENTS} clients × ${SECONDS} s`, figures, { ...rssThirds(rss), idle: idleRss })}\n`);
+}, SECONDS * 1000 + 60_000);
+
+afterAll(() => home?.cleanup());
+
+const pipelineOutcomes = (): Outcome[] => outcomes.filter((o) => o.pipeline);
+
+describe(`${CLIENTS} clients for ${SECONDS} s of mixed traffic`, () => {
+  it('gets a coded answer to every request, each one its request accepts', () => {
+    expect(outcomes.length).toBeGreaterThan(CLIENTS);
+    const unanswered = outcomes.filter((o) => o.code === 'NO_ANSWER' || o.code === 'UNCODED');
+    expect(unanswered.slice(0, 10)).toEqual([]);
+    const unexpected = outcomes.filter((o) => !o.accepted).map((o) => ({ kind: o.kind, status: o.status, code: o.code }));
+    expect(unexpected.slice(0, 10)).toEqual([]);
+  });
+
+  it('answers no 5xx other than QUERY_TIMEOUT and RESOURCE_LIMIT', () => {
+    const fiveXX = outcomes.filter((o) => o.status >= 500 && o.code !== 'QUERY_TIMEOUT' && o.code !== 'RESOURCE_LIMIT');
+    expect(fiveXX.map((o) => ({ kind: o.kind, status: o.status, code: o.code })).slice(0, 10)).toEqual([]);
+  });
+
+  it('really ran the whole mix: releases, refusals, explains, dp answers, reads and timeouts', () => {
+    const count = (kind: Outcome['kind'], code: Outcome['code']): number => outcomes.filter((o) => o.kind === kind && o.code === code).length;
+    expect(count('allowed', 'OK')).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.kind === 'refused' && o.status >= 400 && o.status < 500).length).toBeGreaterThan(0);
+    expect(count('explain', 'OK')).toBeGreaterThan(0);
+    expect(count('dp', 'OK')).toBeGreaterThan(0);
+    expect(count('catalog', 'OK') + count('budget', 'OK') + count('history', 'OK')).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.code === 'QUERY_TIMEOUT').length).toBeGreaterThan(0);
+  });
+
+  it('is still alive at the end and reports healthy', async () => {
+    expect(server.proc.exitCode).toBeNull();
+    expect(server.proc.signalCode).toBeNull();
+    const res = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
+    expect(res.status).toBe(200);
+  });
+
+  it('keeps its memory stable: the last third of the run peaks no higher than the first third allows', () => {
+    expect(rss.length).toBeGreaterThanOrEqual(6);
+    const { firstMax, lastMax } = rssThirds(rss);
+    expect(lastMax).toBeLessThanOrEqual(firstMax * RSS_GROWTH_FACTOR + RSS_SLACK_BYTES);
+  });
+
+  describe('after a clean stop', () => {
+    let records: Map<string, LineageRecord>;
+    beforeAll(async () => {
+      expect(await server.stop()).toMatchObject({ code: 0 });
+      records = await recordsById(home.lineageDir);
+    }, 60_000);
+
+    it('holds a lineage record for every query and explain answer, of the kind asked', () => {
+      const missing = pipelineOutcomes().filter((o) => o.lineageId === undefined || records.get(o.lineageId)?.kind !== (o.kind === 'explain' ? 'explain' : 'query'));
+      expect(missing.map((o) => ({ kind: o.kind, code: o.code, lineageId: o.lineageId })).slice(0, 10)).toEqual([]);
+    });
+
+    it('holds exactly as many query records as query and explain requests reached the pipeline', () => {
+      const attempts = [...records.values()].filter((r) => r.kind === 'query' || r.kind === 'explain');
+      expect(attempts.length).toBe(pipelineOutcomes().length);
+      expect(new Set(pipelineOutcomes().map((o) => o.lineageId)).size).toBe(attempts.length);
+    });
+
+    it('records as many released rows as each answer carried, and a refusal code for each refusal', () => {
+      const wrong = pipelineOutcomes().filter((o) => {
+        const r = records.get(o.lineageId!);
+        if (!r) return true;
+        if (o.code === 'OK') return o.kind !== 'explain' && r.result?.rowCount !== o.rows;
+        return r.decision.code !== o.code;
+      });
+      expect(wrong.map((o) => ({ kind: o.kind, code: o.code })).slice(0, 10)).toEqual([]);
+    });
+
+    it('verifies with dsbx lineage verify', async () => {
+      const verify = await runLineageVerify(home.env);
+      expect(verify, verify.out).toMatchObject({ code: 0 });
+    }, 60_000);
+  });
+});
