@@ -1,6 +1,7 @@
 // Benchmark of the sandbox: (1) the latency the executor process adds over a direct in-process DuckDB call
-// for a small aggregate (p50, p90), with the executor's per-query steps (fresh connection + macros +
-// statement guard) also timed in-process to show where the difference goes; (2) the output gate's
+// for a small aggregate (p50, p90), with the executor's per-query steps also timed in-process to show where
+// the difference goes (a fresh connection + macros + guard per query, as before the pool; a pooled
+// connection with the guard; a pooled connection with the guard's remembered verdict); (2) the output gate's
 // throughput on a 1,000,000-row release, for a row release (four masks, a pseudonym, k-anonymity) and for
 // an aggregate release (threshold + rounding over a million groups).
 // Usage: npx tsx bench/sandbox.ts [--scale N | --domain FILE] [--iterations N] [--rows N]
@@ -10,13 +11,15 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadConfig } from '../src/config.ts';
 import { converterFor } from '../sandbox/executor/duckdb-values.ts';
+import { AllowedStatements } from '../sandbox/executor/allowed-statements.ts';
+import { ConnectionPool, openExecutorConnection } from '../sandbox/executor/connection-pool.ts';
 import { openHardenedDomain } from '../sandbox/executor/hardened-instance.ts';
+import { runCompiledQuery } from '../sandbox/executor/run-query.ts';
 import { guardStatement } from '../sandbox/executor/statement-guard.ts';
 import { aggregatePlan, countOf, groupKey, maskedColumn, pseudonymColumn, rawColumn, residentsPerDistrict, rowsPlan } from '../sandbox/fixtures/compiled-plans.ts';
 import { runOutputGate } from '../sandbox/gate/output-gate.ts';
 import { pseudonymKey } from '../sandbox/gate/pseudonym.ts';
 import type { GateValue, RawResult } from '../sandbox/gate/types.ts';
-import { SANDBOX_MACROS } from '../sandbox/macros.ts';
 import { Sandbox } from '../sandbox/supervisor.ts';
 import { flag, timeEach } from './measure.ts';
 
@@ -46,13 +49,23 @@ directConn.closeSync();
 direct.closeSync();
 
 const hardened = await openHardenedDomain(hardening);
-const perQuerySteps = await timeEach(iterations, async () => {
-  const conn = await hardened.instance.connect();
-  for (const m of SANDBOX_MACROS) await conn.run(m);
-  await guardStatement(conn, plan.sql, hardened.domain);
-  await conn.runAndReadAll(plan.sql);
-  conn.closeSync();
+// Before the pool: every query opened its connection, defined the macros, prepared and ran the guard.
+const freshSteps = await timeEach(iterations, async () => {
+  const c = await openExecutorConnection(hardened.instance);
+  await guardStatement(c, plan.sql, hardened.domain);
+  await c.connection.runAndReadAll(plan.sql);
+  c.serializeSql.destroySync();
+  c.serializePlan.destroySync();
+  c.connection.closeSync();
 });
+const pool = await ConnectionPool.open(hardened.instance, 1);
+const handle = { onConnection: () => {}, interrupted: () => false };
+const pooledGuarded = await timeEach(iterations, () =>
+  runCompiledQuery({ pool, domain: hardened.domain, allowed: new AllowedStatements(0) }, plan, plan.rowCap, handle),
+);
+const remembered = { pool, domain: hardened.domain, allowed: new AllowedStatements() };
+const pooledRemembered = await timeEach(iterations, () => runCompiledQuery(remembered, plan, plan.rowCap, handle));
+pool.close();
 hardened.instance.closeSync();
 
 const sandbox = await Sandbox.start({ ...hardening, pseudonymSecret: new Uint8Array(32).fill(1), ...config.sandbox, timeoutMs: 120_000 });
@@ -79,9 +92,11 @@ const tripsOut = await sandbox.execute(tripsPlan, ctx);
 const sandboxTripsSeconds = (performance.now() - t0) / 1000;
 await sandbox.close();
 
-console.log('\n(1) small aggregate: residents per district, with the hidden distinct-unit count');
+console.log(`\n(1) small aggregate: ${plan.sql}`);
 console.log(`  baseline   direct in-process DuckDB, one connection          p50 ${ms(baseline.p50)}  p90 ${ms(baseline.p90)}`);
-console.log(`  in-process + executor steps (connection, macros, guard)    p50 ${ms(perQuerySteps.p50)}  p90 ${ms(perQuerySteps.p90)}`);
+console.log(`  in-process, fresh connection + macros + guard per query    p50 ${ms(freshSteps.p50)}  p90 ${ms(freshSteps.p90)}`);
+console.log(`  in-process, pooled connection + guard                      p50 ${ms(pooledGuarded.p50)}  p90 ${ms(pooledGuarded.p90)}`);
+console.log(`  in-process, pooled connection, guard verdict remembered    p50 ${ms(pooledRemembered.p50)}  p90 ${ms(pooledRemembered.p90)}`);
 console.log(`  sandbox    Sandbox.execute (IPC, executor, gate)            p50 ${ms(viaSandbox.p50)}  p90 ${ms(viaSandbox.p90)}`);
 console.log(`  added latency of the sandbox over the baseline (p50)        ${ms(viaSandbox.p50 - baseline.p50)}`);
 console.log(`\n    row release of all ${tripRows.toLocaleString('en')} transit trips, end to end`);

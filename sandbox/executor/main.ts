@@ -1,7 +1,8 @@
 // The executor process: the only place raw rows exist. It talks to the service only over the IPC channel,
 // accepts only validated messages (an init, compiled queries, interrupts, shutdown), runs each query on
-// its own connection of the hardened instance, passes every result through the output gate, and answers
-// with the gated result or a coded failure. Anything else it receives is dropped and logged.
+// a connection of the hardened instance that is its own while it runs (from a pool of ready ones), passes
+// every result through the output gate, and answers with the gated result or a coded failure. Anything
+// else it receives is dropped and logged.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type } from 'arktype';
 import { SandboxError, type FailureCause } from '../failure.ts';
@@ -10,9 +11,12 @@ import { runOutputGate } from '../gate/output-gate.ts';
 import { pseudonymKey } from '../gate/pseudonym.ts';
 import { logEvent } from '../log.ts';
 import { parseCompiledQuery, ToExecutor, type FromExecutorMessage, type ToExecutorMessage } from '../protocol.ts';
+import { AllowedStatements } from './allowed-statements.ts';
+import { ConnectionPool } from './connection-pool.ts';
 import { classifyEngineError } from './engine-error.ts';
-import { openHardenedDomain, type HardenedDomain } from './hardened-instance.ts';
-import { runCompiledQuery } from './run-query.ts';
+import { executorConcurrency } from './fork.ts';
+import { openHardenedDomain } from './hardened-instance.ts';
+import { runCompiledQuery, type QueryEngine } from './run-query.ts';
 import { prepareTempDirectory, removeTempDirectory } from './temp-directory.ts';
 
 interface Running {
@@ -20,7 +24,7 @@ interface Running {
   interrupted: boolean;
 }
 
-let hardened: HardenedDomain | null = null;
+let engine: QueryEngine | null = null;
 let serverSecret: Uint8Array | null = null;
 let initializing = false;
 let spillDir: string | null = null;
@@ -33,13 +37,16 @@ const send = (message: FromExecutorMessage): void => {
 const drop = (reason: string): void => logEvent('sandbox-executor', 'ipc_message_dropped', { reason });
 
 async function init(message: Extract<ToExecutorMessage, { type: 'init' }>): Promise<void> {
-  if (initializing || hardened !== null) return drop('already_initialized');
+  if (initializing || engine !== null) return drop('already_initialized');
   initializing = true;
   try {
     serverSecret = Buffer.from(message.pseudonymSecretHex, 'hex');
     spillDir = prepareTempDirectory(message.tmpDir);
-    hardened = await openHardenedDomain({ ...message, tmpDir: spillDir });
-    logEvent('sandbox-executor', 'ready', { tables: hardened.domain.tables.size });
+    const hardened = await openHardenedDomain({ ...message, tmpDir: spillDir });
+    // One ready connection per query the supervisor may run at once.
+    const pool = await ConnectionPool.open(hardened.instance, executorConcurrency(process.env));
+    engine = { pool, domain: hardened.domain, allowed: new AllowedStatements() };
+    logEvent('sandbox-executor', 'ready', { tables: hardened.domain.tables.size, connections: pool.idle });
     send({ type: 'ready' });
   } catch {
     logEvent('sandbox-executor', 'init_failed');
@@ -55,12 +62,12 @@ async function execute(message: Extract<ToExecutorMessage, { type: 'execute' }>)
   const entry: Running = { conn: null, interrupted: false };
   running.set(id, entry);
   try {
-    if (hardened === null || serverSecret === null) throw new SandboxError('executor_unavailable');
+    if (engine === null || serverSecret === null) throw new SandboxError('executor_unavailable');
     const compiled = parseCompiledQuery(message.compiled);
     if (compiled === undefined) throw new SandboxError('plan_invalid');
     checkPlan(compiled);
     const started = performance.now();
-    const raw = await runCompiledQuery(hardened.instance, hardened.domain, compiled, compiled.rowCap, {
+    const raw = await runCompiledQuery(engine, compiled, compiled.rowCap, {
       onConnection: (conn) => {
         entry.conn = conn;
       },

@@ -1,18 +1,31 @@
-// Runs one compiled query on its own connection: the sandbox macros defined on that connection (they are
-// TEMP, and temp objects in DuckDB belong to one connection), the statement guard, then the result
-// streamed chunk by chunk with the row cap enforced while reading, so a huge result is never materialised.
-import { StatementType, type DuckDBConnection, type DuckDBInstance } from '@duckdb/node-api';
+// Runs one compiled query on a connection of its own for the time it runs, borrowed from the pool (the
+// sandbox macros are defined on it: they are TEMP, and temp objects in DuckDB belong to one connection):
+// the statement guard (skipped for a text it allowed before), then the result streamed chunk by chunk with
+// the row cap enforced while reading, so a huge result is never materialised. The connection goes back to
+// the pool only if the query ran to the end of its result without an error or an interrupt.
+import { StatementType, type DuckDBConnection } from '@duckdb/node-api';
 import type { CompiledQuery } from '../../src/sql/compiled.ts';
-import { SANDBOX_MACROS } from '../macros.ts';
 import { SandboxError } from '../failure.ts';
 import type { GateValue, RawResult } from '../gate/types.ts';
+import type { AllowedStatements } from './allowed-statements.ts';
+import type { ConnectionPool } from './connection-pool.ts';
 import { converterFor } from './duckdb-values.ts';
 import type { DomainTables } from './hardened-instance.ts';
 import { guardStatement } from './statement-guard.ts';
 
+/** What a query runs on: the executor's pool over the hardened instance, its tables and the guard's memory. */
+export interface QueryEngine {
+  readonly pool: ConnectionPool;
+  readonly domain: DomainTables;
+  readonly allowed: AllowedStatements;
+}
+
 export interface QueryHandle {
-  /** Called once the connection exists, so that the caller can interrupt it. */
-  readonly onConnection: (conn: DuckDBConnection) => void;
+  /**
+   * Called with the connection once the query has one, so that the caller can interrupt it, and with null
+   * before it goes back to the pool, so that a late interrupt cannot reach the next query on it.
+   */
+  readonly onConnection: (conn: DuckDBConnection | null) => void;
   /** True once the caller has asked to stop; checked between steps an interrupt() cannot reach. */
   readonly interrupted: () => boolean;
 }
@@ -22,18 +35,16 @@ const stopIfInterrupted = (handle: QueryHandle): void => {
 };
 
 /** Read at most `limit` rows, and learn whether there was at least one more. */
-export async function runCompiledQuery(
-  instance: DuckDBInstance,
-  domain: DomainTables,
-  compiled: CompiledQuery,
-  limit: number,
-  handle: QueryHandle,
-): Promise<RawResult> {
-  const conn = await instance.connect();
+export async function runCompiledQuery(engine: QueryEngine, compiled: CompiledQuery, limit: number, handle: QueryHandle): Promise<RawResult> {
+  const pooled = await engine.pool.acquire();
+  const conn = pooled.connection;
+  let reusable = false;
   try {
     handle.onConnection(conn);
-    for (const macro of SANDBOX_MACROS) await conn.run(macro);
-    await guardStatement(conn, compiled.sql, domain);
+    if (!engine.allowed.has(compiled.sql)) {
+      await guardStatement(pooled, compiled.sql, engine.domain);
+      engine.allowed.add(compiled.sql);
+    }
     stopIfInterrupted(handle);
 
     const extracted = await conn.extractStatements(compiled.sql);
@@ -56,7 +67,11 @@ export async function runCompiledQuery(
     for (;;) {
       stopIfInterrupted(handle);
       const chunk = await result.fetchChunk();
-      if (chunk === null || chunk.rowCount === 0) break;
+      if (chunk === null || chunk.rowCount === 0) {
+        // Read to the end: nothing of this query is pending on the connection any more.
+        reusable = !handle.interrupted();
+        break;
+      }
       if (rows.length >= limit) {
         moreRowsThanRead = true;
         break;
@@ -76,6 +91,7 @@ export async function runCompiledQuery(
     }
     return { columns, rows, moreRowsThanRead };
   } finally {
-    conn.closeSync();
+    handle.onConnection(null);
+    engine.pool.release(pooled, reusable);
   }
 }

@@ -4,15 +4,19 @@
 // `SET VARIABLE`, temp tables and multiple statements all run happily on a locked, read-only instance.
 // So: DuckDB's own parser must see exactly one SELECT whose table references are base tables, joins and
 // subqueries only; and DuckDB's bound plan must read nothing but sequential scans of the domain's tables.
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBPreparedStatement } from '@duckdb/node-api';
 import { SandboxError } from '../failure.ts';
+import type { ExecutorConnection } from './connection-pool.ts';
 import type { DomainTables } from './hardened-instance.ts';
 
 /** Table references a compiled query may contain; a table function, SHOW/DESCRIBE/SUMMARIZE, PIVOT or VALUES may not. */
 const ALLOWED_TABLE_REFS = new Set(['BASE_TABLE', 'JOIN', 'SUBQUERY', 'EMPTY']);
 const REFUSED_ANYWHERE = new Set(['TABLE_FUNCTION', 'SHOW_REF', 'PIVOT', 'EXPRESSION_LIST', 'COLUMN_DATA']);
-/** Scalar functions that read the engine's state rather than the data. */
-const REFUSED_FUNCTIONS = new Set(['getvariable', 'current_setting', 'getenv', 'query', 'query_table', 'enable_logging', 'disable_logging']);
+/**
+ * Scalar functions that read the engine's state rather than the data, or change the connection's state
+ * (`setseed`): connections are reused across licenses, so a query must leave nothing behind on one.
+ */
+const REFUSED_FUNCTIONS = new Set(['getvariable', 'current_setting', 'getenv', 'query', 'query_table', 'enable_logging', 'disable_logging', 'setseed']);
 
 const refuse = (): never => {
   throw new SandboxError('statement_refused');
@@ -59,10 +63,12 @@ function walkPlan(node: Json, domain: DomainTables): void {
   for (const v of Object.values(node)) walkPlan(v, domain);
 }
 
-async function serialized(conn: DuckDBConnection, fn: 'json_serialize_sql' | 'json_serialize_plan', sql: string): Promise<{ [key: string]: Json }> {
+/** Runs one of the connection's prepared serializers (`SELECT json_serialize_…($1)`) on `sql`, bound as a parameter. */
+async function serialized(statement: DuckDBPreparedStatement, sql: string): Promise<{ [key: string]: Json }> {
   let text: unknown;
   try {
-    const reader = await conn.runAndReadAll(`SELECT ${fn}($1::VARCHAR)`, [sql]);
+    statement.bindVarchar(1, sql);
+    const reader = await statement.runAndReadAll();
     text = reader.getRows()[0]?.[0];
   } catch {
     // A statement the binder rejects (e.g. `FROM '/etc/passwd'` with external access off) lands here.
@@ -75,15 +81,15 @@ async function serialized(conn: DuckDBConnection, fn: 'json_serialize_sql' | 'js
 }
 
 /** Throws SandboxError('statement_refused') unless `sql` is one SELECT over the domain's tables and nothing else. */
-export async function guardStatement(conn: DuckDBConnection, sql: string, domain: DomainTables): Promise<void> {
+export async function guardStatement(conn: ExecutorConnection, sql: string, domain: DomainTables): Promise<void> {
   // json_serialize_sql only serializes SELECT statements; anything else (COPY, ATTACH, SET, PRAGMA,
   // INSTALL, EXPLAIN, PIVOT ...) comes back as an error object.
-  const ast = await serialized(conn, 'json_serialize_sql', sql);
+  const ast = await serialized(conn.serializeSql, sql);
   const statements = ast.statements;
   if (!Array.isArray(statements) || statements.length !== 1) refuse();
   walkAst(statements as Json);
 
-  const plan = await serialized(conn, 'json_serialize_plan', sql);
+  const plan = await serialized(conn.serializePlan, sql);
   const plans = plan.plans;
   if (!Array.isArray(plans) || plans.length !== 1) refuse();
   walkPlan(plans as Json, domain);
