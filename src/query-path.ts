@@ -62,7 +62,10 @@ export async function startQueryPath(opts: {
   const catalog = live.catalog;
   const paths = homePaths(config.home);
   fs.mkdirSync(paths.tmp, { recursive: true });
-  const metrics = createMetrics({ sandboxRestarts: () => sandbox?.stats().restarts ?? 0 });
+  const metrics = createMetrics({
+    sandboxRestarts: () => sandbox?.stats().restarts ?? 0,
+    governanceOverdue: () => ({ application: governance?.applications.overdueCount() ?? 0 }),
+  });
   const lineage = await openLineageStore({
     dir: paths.lineage,
     signer: { kid: keys.kid, privateKey: keys.privateKey },

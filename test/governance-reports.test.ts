@@ -83,3 +83,11 @@ describe('GET /v1/reports/providers', () => {
     expect((await json(await t.request('/v1/reports/providers'))).error.code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('GET /metrics', () => {
+  it('carries the overdue gauge of applications, computed when scraped', async () => {
+    const text = await (await t.request('/metrics')).text();
+    // Every application here was made moments ago: none is past its deadline yet.
+    expect(text).toMatch(/^dsbx_governance_overdue\{kind="application"\} 0$/m);
+  });
+});

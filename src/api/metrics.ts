@@ -1,5 +1,6 @@
 // Prometheus metrics for GET /metrics (prom-client): queries by decision and code, latency per pipeline
-// stage, suppressed groups, and the sandbox's restarts. One registry per service, so tests stay independent.
+// stage, suppressed groups, the sandbox's restarts and overdue governance items. One registry per service,
+// so tests stay independent.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type Stage = 'total' | 'compile' | 'execute' | 'gate' | 'lineage';
@@ -14,7 +15,14 @@ export interface ServiceMetrics {
   readonly configReloadFailures: Counter;
 }
 
-export function createMetrics(opts: { sandboxRestarts?: () => number; defaultMetrics?: boolean } = {}): ServiceMetrics {
+export interface MetricsSources {
+  readonly sandboxRestarts?: () => number;
+  /** Governance items past their working-day deadline now, by kind (e.g. `application`); read at each scrape. */
+  readonly governanceOverdue?: () => Readonly<Record<string, number>>;
+  readonly defaultMetrics?: boolean;
+}
+
+export function createMetrics(opts: MetricsSources = {}): ServiceMetrics {
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'dsbx_' });
   const queries = new Counter({
@@ -54,6 +62,20 @@ export function createMetrics(opts: { sandboxRestarts?: () => number; defaultMet
       registers: [registry],
       collect() {
         this.set(restarts());
+      },
+    });
+  }
+  const overdue = opts.governanceOverdue;
+  if (overdue) {
+    new Gauge({
+      name: 'dsbx_governance_overdue',
+      help: 'Governance items still open past their working-day deadline (art. 15), by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+      // Computed at scrape time: an item becomes overdue when the calendar day turns, not on an event.
+      collect() {
+        this.reset();
+        for (const [kind, n] of Object.entries(overdue())) this.set({ kind }, n);
       },
     });
   }
