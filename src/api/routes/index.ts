@@ -16,6 +16,7 @@ import { registerHistoryRoutes } from './history.ts';
 import { registerLineageRoutes } from './lineage.ts';
 import { registerMetricsRoutes } from './metrics.ts';
 import { registerQueryRoutes } from './query.ts';
+import { registerOpenDataRoutes } from './open-data.ts';
 import { registerReportRoutes } from './reports.ts';
 
 export type RouteModule = (routes: RouteTable, deps: AppDeps) => void;
@@ -37,4 +38,5 @@ export const DEFAULT_ROUTE_MODULES: readonly RouteModule[] = [
   registerObjectionRoutes,
   registerIncidentRoutes,
   registerReportRoutes,
+  registerOpenDataRoutes,
 ];
