@@ -1,5 +1,5 @@
 // `dsbx serve`: runs the HTTP service on HOST:PORT until SIGINT or SIGTERM, then closes the listener,
-// letting requests in flight finish.
+// letting requests in flight finish. SIGHUP re-reads the catalog and policy files (a bad file keeps the last good ones).
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.ts';
 import { createService, listen, type RunningServer, type Service } from '../server.ts';
@@ -7,6 +7,8 @@ import { createService, listen, type RunningServer, type Service } from '../serv
 export const help = `usage: dsbx serve [--host HOST] [--port PORT]
 
 Runs the HTTP service. The domain must exist already (\`dsbx seed\`, or use \`dsbx start\`).
+SIGHUP re-reads datasets/*/dataset.yaml and policies/*.yaml; a file that fails validation is logged
+and the last good catalog and policy stay in force.
 
 options:
   --host HOST   address to listen on (default $HOST, else 127.0.0.1)
@@ -44,8 +46,13 @@ export async function serveUntilSignal(
     stopping = true;
     signalled(signal);
   };
+  // The outcome (new version, unchanged, or the file that failed) is logged by the reload itself.
+  const hup = (): void => {
+    service.reload().catch(() => undefined);
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.on('SIGHUP', hup);
   try {
     const server = await listen(service.app, config.host, config.port);
     service.deps.logger.info('listening', { url: server.url });
@@ -58,6 +65,7 @@ export async function serveUntilSignal(
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    process.off('SIGHUP', hup);
   }
 }
 

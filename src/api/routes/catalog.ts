@@ -47,7 +47,13 @@ export const DatasetViewSchema = type({
   '+': 'delete',
 });
 
-export const CatalogViewSchema = type({ datasets: DatasetViewSchema.array(), '+': 'delete' });
+export const CatalogViewSchema = type({
+  datasets: DatasetViewSchema.array(),
+  /** The live catalog's version (`v<n>:<hash>`, as lineage records name it) and its number; optional for older servers. */
+  'catalogVersion?': 'string',
+  'version?': 'number',
+  '+': 'delete',
+});
 
 export const DatasetParamsSchema = type({ dataset: /^[A-Za-z][A-Za-z0-9_]{0,63}$/, '+': 'reject' });
 
@@ -94,7 +100,12 @@ export function registerCatalogRoutes(routes: RouteTable, deps: AppDeps): void {
       access: 'authenticated',
       response: { description: 'the catalog', schema: CatalogViewSchema },
     },
-    () => ({ datasets: deps.catalog.datasets.map(view) }),
+    () => {
+      // One snapshot for the whole answer, so the version shown is the one the datasets come from.
+      const snap = deps.live?.catalog.current();
+      const datasets = (snap?.catalog ?? deps.catalog).datasets.map(view);
+      return { datasets, ...(snap ? { catalogVersion: snap.id, version: snap.version } : {}) };
+    },
   );
   routes.add(
     {
