@@ -49,13 +49,25 @@ describe('purpose binding', () => {
     expect((await json(await query(alice))).error.code).toBe('NOT_LICENSED');
   });
 
-  it('answers through an approved application and records its id in lineage', async () => {
+  it("answers through an approved application and records its id and the application's purpose in lineage", async () => {
     const id = await application();
-    const res = await query(alice, { application: id });
+    const res = await query(alice, { application: id, purpose: 'quarterly check' });
     const body = await json(res);
     expect(res.status, JSON.stringify(body)).toBe(200);
     const rec = await json(await t.request(`/v1/lineage/${body.lineageId}`, { token: reviewer }));
-    expect(rec).toMatchObject({ kind: 'query', application: id, purpose: 'insurance mix' });
+    expect(rec).toMatchObject({ kind: 'query', application: id, purpose: 'quarterly check', applicationPurpose: 'insurance mix' });
+  });
+
+  it("records the application's purpose on a refusal too, but not the purpose of another organisation's application", async () => {
+    const id = await application({ method: 'rows' });
+    const refused = await json(await query(alice, { application: id }));
+    expect(refused.error.code).toBe('NOT_LICENSED');
+    expect(await json(await t.request(`/v1/lineage/${refused.error.lineageId}`, { token: reviewer }))).toMatchObject({ application: id, applicationPurpose: 'insurance mix' });
+    const foreign = await json(await query(stranger, { application: id }));
+    expect(foreign.error.code).toBe('NOT_LICENSED');
+    const rec = await json(await t.request(`/v1/lineage/${foreign.error.lineageId}`, { token: reviewer }));
+    expect(rec.application).toBe(id);
+    expect(rec).not.toHaveProperty('applicationPurpose');
   });
 
   it('lets a colleague of the same organisation use it, and refuses another organisation', async () => {

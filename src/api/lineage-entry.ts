@@ -11,6 +11,8 @@ export interface AttemptFacts {
   readonly sql: string;
   readonly purpose: string | null;
   readonly application: string | null;
+  /** The purpose the named application states, when the caller's organisation holds it (art. 16). */
+  readonly applicationPurpose?: string;
   readonly mode: Mode | null;
   readonly normalizedSql?: string | null;
   readonly fingerprint?: string | null;
@@ -84,6 +86,7 @@ export function buildLineageEntry(f: AttemptFacts): LineageEntry {
     licenseId: f.principal.jti,
     purpose: f.purpose,
     application: f.application,
+    ...(f.applicationPurpose !== undefined ? { applicationPurpose: f.applicationPurpose } : {}),
     request: {
       sql: f.sql,
       normalizedSql: c?.normalizedSql ?? f.normalizedSql ?? null,

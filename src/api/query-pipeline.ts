@@ -237,6 +237,9 @@ export class QueryPipeline {
     );
     const timings: AttemptFacts['timings'] = { totalMs: 0 };
     facts.timings = timings;
+    // Art. 16: beside the purpose the caller states, the one the named application was made for (if theirs).
+    const named = req.application !== undefined ? d.applications?.get(req.application) : undefined;
+    if (named && named.applicant.org === principal.org) facts.applicationPurpose = named.request.purpose;
 
     const refuse = async (error: AppError): Promise<never> => {
       facts.error = { code: error.code, message: error.message, ...(error.details?.violations ? { violations: error.details.violations } : {}) };

@@ -64,6 +64,8 @@ const entryShape = {
   licenseId: 'string | null',
   purpose: 'string | null',
   application: 'string | null',
+  /** The purpose stated in the named application (art. 16), beside `purpose`, the one the caller sent. */
+  'applicationPurpose?': 'string',
   request: {
     /** The SQL exactly as sent (reviewers see SQL text, never result rows). */
     sql: 'string',
