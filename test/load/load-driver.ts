@@ -17,6 +17,8 @@ export interface Outcome {
   readonly code: Answer | 'UNCODED' | 'NO_ANSWER';
   /** The lineage id the answer carried (a query's `lineageId`, or `error.lineageId`). */
   readonly lineageId?: string;
+  /** For an error: `error.details.cause`, which the sandbox's errors carry (e.g. executor_crashed). */
+  readonly cause?: string;
   /** For a 200 from /v1/query: how many rows were released. */
   readonly rows?: number;
   /** Whether the answer is one the request accepts. */
@@ -37,6 +39,8 @@ export interface LoadOptions {
   readonly requestTimeoutMs?: number;
   /** Called with every outcome as it arrives (e.g. to start a fault after the first answers). */
   readonly onOutcome?: (o: Outcome) => void;
+  /** The performance.now() that outcome times count from (default: when runLoad is called). */
+  readonly t0?: number;
 }
 
 const NETWORK_BACKOFF_MS = 100;
@@ -44,14 +48,14 @@ const NETWORK_BACKOFF_MS = 100;
 /** Runs the load and resolves, once every client has stopped, with the outcomes in completion order. */
 export async function runLoad(opts: LoadOptions): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
-  const t0 = performance.now();
-  const deadline = t0 + opts.durationMs;
+  const t0 = opts.t0 ?? performance.now();
+  const deadline = performance.now() + opts.durationMs;
   const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
   const client = async (c: number): Promise<void> => {
     const next = opts.source(c);
     while (performance.now() < deadline && !opts.signal?.aborted) {
       const req = next();
-      const outcome = await send(opts.url, opts.token, req, c, t0, requestTimeoutMs);
+      const outcome = await sendRequest(opts.url, opts.token, req, { client: c, t0, timeoutMs: requestTimeoutMs });
       outcomes.push(outcome);
       opts.onOutcome?.(outcome);
       // A server that is gone refuses at once: pause rather than spin while it is down.
@@ -62,9 +66,15 @@ export async function runLoad(opts: LoadOptions): Promise<Outcome[]> {
   return outcomes;
 }
 
-async function send(url: string, token: string, req: LoadRequest, c: number, t0: number, timeoutMs: number): Promise<Outcome> {
+/** Sends one request and waits for its whole answer; never throws (no answer is status 0, NO_ANSWER). */
+export async function sendRequest(
+  url: string,
+  token: string,
+  req: LoadRequest,
+  { client, t0, timeoutMs = 60_000 }: { readonly client: number; readonly t0: number; readonly timeoutMs?: number },
+): Promise<Outcome> {
   const sentAt = performance.now() - t0;
-  const base = { kind: req.kind, client: c, pipeline: req.pipeline, sentAt };
+  const base = { kind: req.kind, client, pipeline: req.pipeline, sentAt };
   let status: number;
   let body: unknown;
   try {
@@ -85,7 +95,7 @@ async function send(url: string, token: string, req: LoadRequest, c: number, t0:
     return { ...base, doneAt: performance.now() - t0, status: 0, code: 'NO_ANSWER', accepted: false };
   }
   const doneAt = performance.now() - t0;
-  const b = (typeof body === 'object' && body !== null ? body : {}) as { lineageId?: unknown; rows?: unknown; error?: { code?: unknown; lineageId?: unknown } };
+  const b = (typeof body === 'object' && body !== null ? body : {}) as { lineageId?: unknown; rows?: unknown; error?: { code?: unknown; lineageId?: unknown; details?: { cause?: unknown } } };
   let code: Outcome['code'];
   if (status >= 200 && status < 300 && body !== undefined) code = 'OK';
   else {
@@ -94,12 +104,14 @@ async function send(url: string, token: string, req: LoadRequest, c: number, t0:
     code = typeof c2 === 'string' && c2 in ERROR_STATUS && ERROR_STATUS[c2 as ErrorCode] === status ? (c2 as ErrorCode) : 'UNCODED';
   }
   const lineageId = code === 'OK' ? b.lineageId : b.error?.lineageId;
+  const cause = code === 'OK' ? undefined : b.error?.details?.cause;
   return {
     ...base,
     doneAt,
     status,
     code,
     ...(typeof lineageId === 'string' ? { lineageId } : {}),
+    ...(typeof cause === 'string' ? { cause } : {}),
     ...(code === 'OK' && Array.isArray(b.rows) ? { rows: b.rows.length } : {}),
     accepted: code !== 'UNCODED' && req.accept.has(code),
   };
