@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ApplicationView } from '../governance/applications.ts';
 import { APPLICATION_STATES, matchesApplication, matchesObjection, OBJECTION_STATES, parseQueueFilter } from './queue-filter.ts';
 
-const q = (o: Record<string, string | string[]>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+const q = (o: Readonly<Record<string, string | string[] | undefined>>): Record<string, string[]> =>
+  Object.fromEntries(Object.entries(o).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v : [v]]])));
 const app = (over: Partial<ApplicationView>): ApplicationView =>
   ({ state: 'pending', overdue: false, scope: { datasets: ['health'], tables: [], columns: [] }, ...over }) as ApplicationView;
 
