@@ -1,7 +1,7 @@
 // The ε budget per license subject and dataset. The lineage log IS the ledger: every record of a dp release
 // carries the ε it charged (protections.epsilonCharged) and the datasets it charged (budgetAfter), so the
-// service rebuilds what was spent from the log when it starts, and there is no second file to keep in step
-// with it. At run time a query reserves its ε here before it executes; the reservation check and the
+// service rebuilds what was spent from the log when it starts (from the charges the store's index keeps,
+// which the sealed segments' sidecars persist), and there is no second file to keep in step with it. At run time a query reserves its ε here before it executes; the reservation check and the
 // booking happen in one synchronous step (the event loop runs nothing in between), so concurrent queries
 // can never together overspend. Amounts are kept in millionths of ε, as integers, so sums do not drift.
 import { AppError } from '../errors.ts';
@@ -44,11 +44,19 @@ export class BudgetLedger {
 
   /**
    * Rebuilds the spent budget from the lineage log: the sum of every charge, per subject and dataset. Every
-   * query record is read, not only those the index files under a dataset: a query such as `SELECT count(*)`
-   * names no input column, so a dataset filter would miss its charge.
+   * query record counts, not only those the index files under a dataset: a query such as `SELECT count(*)`
+   * names no input column, so a dataset filter would miss its charge. A store that keeps the charges in its
+   * index hands them over without a record being read; any other store is replayed page by page.
    */
   static async fromLineage(store: LineageStore, allocationEpsilon: number, dpDatasets: readonly string[]): Promise<BudgetLedger> {
     const ledger = new BudgetLedger(allocationEpsilon);
+    if (store.epsilonCharges) {
+      for (const c of store.epsilonCharges()) {
+        if (c.kind !== 'query') continue;
+        for (const dataset of dpDatasets) if (c.datasets.includes(dataset)) ledger.#charge(c.subject, dataset, c.epsilon);
+      }
+      return ledger;
+    }
     let cursor: string | undefined;
     do {
       const page = await store.list({ kind: 'query' }, { limit: 1000, ...(cursor ? { cursor } : {}) });
@@ -62,8 +70,12 @@ export class BudgetLedger {
   addFromRecord(r: LineageRecord, dataset: string): void {
     const charged = r.protections?.epsilonCharged ?? 0;
     if (!(charged > 0) || r.budgetAfter === null || !Object.hasOwn(r.budgetAfter, dataset)) return;
-    const k = keyOf(r.subject, dataset);
-    this.#spent.set(k, (this.#spent.get(k) ?? 0) + micros(charged));
+    this.#charge(r.subject, dataset, charged);
+  }
+
+  #charge(subject: string, dataset: string, epsilon: number): void {
+    const k = keyOf(subject, dataset);
+    this.#spent.set(k, (this.#spent.get(k) ?? 0) + micros(epsilon));
   }
 
   #used(k: string): number {

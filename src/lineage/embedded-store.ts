@@ -1,15 +1,16 @@
 // The embedded lineage store: append-only NDJSON segment files under $DSBX_HOME/lineage, one writer,
 // group commit (appends that arrive while a write is in flight share the next write and fsync), signed
-// checkpoints, torn-tail quarantine on open, and the reviewer index rebuilt from the segments.
+// checkpoints, torn-tail quarantine on open, and the reviewer index loaded from the sealed segments' sidecars
+// (or rebuilt from a segment that has none that checks out) plus the active segment read in full.
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, isAppError } from '../errors.ts';
-import { parseRecordLine, sealRecord } from './canonical-hash.ts';
+import { parseRecordLine, readLineFields, sealRecord } from './canonical-hash.ts';
 import { ChainWalk } from './chain-walk.ts';
 import { signCheckpoint, type Checkpoint, type CheckpointSigner, type VerificationKey } from './checkpoint.ts';
 import { GENESIS_HASH, type LineageEntry, type LineageRecord } from './record.ts';
 import { newRecordId } from './record-id.ts';
-import { ReviewerIndex, type LineageFilter, type RecordLocation } from './reviewer-index.ts';
+import { ReviewerIndex, type EpsilonCharge, type LineageFilter, type RecordLocation } from './reviewer-index.ts';
 import {
   CHECKPOINTS_FILE,
   QUARANTINE_DIR,
@@ -17,9 +18,12 @@ import {
   listSegments,
   segmentFileName,
   segmentLines,
+  type SegmentFile,
 } from './segment-files.ts';
+import { readSidecar, removeSidecarLeftovers, writeSidecar, type SegmentSidecar } from './segment-sidecar.ts';
+import { recheckLineage } from './segment-sidecar-recheck.ts';
 import type { IntegrityStatus, LineageLog, LineageStore, ListOptions, ListPage } from './store.ts';
-import { firstProblem, readCheckpoints, verifyLineage, type VerifyReport } from './verify.ts';
+import { firstProblem, readCheckpoints, verifyLineage, type LineageSnapshot, type VerifyReport } from './verify.ts';
 
 export interface EmbeddedStoreOptions {
   /** The lineage folder, normally homePaths(home).lineage. */
@@ -78,6 +82,12 @@ class EmbeddedLineageStore implements LineageStore {
   private readonly segmentSizes = new Map<number, number>();
   private segment = 0;
   private segmentRecords = 0;
+  /** The active segment's first position and that record's prev: what its sidecar will say when it is sealed. */
+  private segmentFirst = { seq: 1, prev: GENESIS_HASH };
+  /** Sealed segments opened from their sidecars, not read: the background recheck covers their bytes. */
+  private sidecarSegments = 0;
+  private sidecarWrites: Promise<void> = Promise.resolve();
+  private recheck: Promise<void> = Promise.resolve();
   private checkpointsBytes = 0;
   private lastCheckpointCount = 0;
 
@@ -87,6 +97,8 @@ class EmbeddedLineageStore implements LineageStore {
   private draining: Promise<void> | undefined;
   private checkpointChain: Promise<void> = Promise.resolve();
   private state: 'open' | 'closing' | 'closed' | 'failed' = 'open';
+  /** The last segment write failed (and was taken back): records cannot be made durable right now. */
+  private lastWriteFailed = false;
   private status: IntegrityStatus = { ok: true, quarantined: [], checkedAt: new Date(0).toISOString() };
 
   constructor(private readonly options: EmbeddedStoreOptions) {
@@ -103,19 +115,21 @@ class EmbeddedLineageStore implements LineageStore {
 
   async open(): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
+    await removeSidecarLeftovers(this.dir);
     const quarantined: string[] = [];
     await this.quarantineTornCheckpoint(quarantined);
     const { checkpoints, badCheckpoint } = await readCheckpoints(this.dir, this.options.publicJwk);
-    const walk = new ChainWalk(new Set(checkpoints.map((c) => c.count)));
+    const checkpointCounts = new Set(checkpoints.map((c) => c.count));
+    const walk = new ChainWalk(checkpointCounts);
 
     const segments = await listSegments(this.dir);
-    // The next segment is read while this one is checked and indexed.
-    let ahead = segments[0] ? fs.readFile(segments[0].path) : undefined;
     for (const [i, segment] of segments.entries()) {
       const last = i === segments.length - 1;
-      const buf = await ahead!;
-      const following = segments[i + 1];
-      ahead = following ? fs.readFile(following.path) : undefined;
+      // A sealed segment whose sidecar checks out is not read: its index entries and hashes come from the sidecar.
+      if (!last && (await this.openFromSidecar(segment, walk, checkpointCounts))) continue;
+      const firstSeq = walk.count + 1;
+      const firstPrev = walk.head;
+      const buf = await fs.readFile(segment.path);
       let size = buf.length;
       let records = 0;
       for (const line of segmentLines(buf)) {
@@ -149,6 +163,10 @@ class EmbeddedLineageStore implements LineageStore {
       if (last) {
         this.segment = segment.number;
         this.segmentRecords = records;
+        this.segmentFirst = { seq: firstSeq, prev: firstPrev };
+      } else if (records > 0) {
+        // A sealed segment read in full (no sidecar, or one that did not check out) gets a new sidecar.
+        this.sealSegment(segment.number, { seq: firstSeq, prev: firstPrev }, walk.count, walk.firstBad === undefined);
       }
     }
 
@@ -169,7 +187,89 @@ class EmbeddedLineageStore implements LineageStore {
     if (segments.length === 0) await this.startSegment(1);
     else this.segmentHandle = await fs.open(this.segmentPath(this.segment), 'a');
     this.checkpointsHandle = await fs.open(path.join(this.dir, CHECKPOINTS_FILE), 'a');
-    this.log.info('lineage log opened', { records: this.count, segments: this.segmentSizes.size, intact: this.status.ok });
+    this.log.info('lineage log opened', { records: this.count, segments: this.segmentSizes.size, fromSidecars: this.sidecarSegments, intact: this.status.ok });
+    if (this.sidecarSegments > 0) this.recheck = this.recheckInBackground();
+  }
+
+  /**
+   * Takes a sealed segment's index entries and hashes from its sidecar, when the sidecar checks out against
+   * the segment file (length, modification time), the chain so far (position, link to the previous hash) and
+   * the segment's two ends (read and re-hashed). Checkpoints inside the segment are checked against the
+   * sidecar's hashes. False, having changed nothing, when the segment must be read instead.
+   */
+  private async openFromSidecar(segment: SegmentFile, walk: ChainWalk, checkpointCounts: ReadonlySet<number>): Promise<boolean> {
+    // After a break the segments are read as they are, so that the damage is reported as before.
+    if (walk.firstBad !== undefined || this.index.size !== walk.count) return false;
+    const [sidecar, stat] = await Promise.all([readSidecar(this.dir, segment.number).catch(() => undefined), fs.stat(segment.path)]);
+    if (!sidecar) return false;
+    const fits =
+      stat.size === sidecar.bytes &&
+      stat.mtimeMs === sidecar.mtimeMs &&
+      sidecar.firstSeq === walk.count + 1 &&
+      sidecar.firstPrev === walk.head &&
+      (await endsMatch(segment.path, sidecar));
+    if (!fits) {
+      this.log.warn('lineage segment sidecar does not match its segment; reading the segment', { segment: segment.number });
+      return false;
+    }
+    const n = sidecar.entries.count;
+    for (const count of checkpointCounts) {
+      const at = count - sidecar.firstSeq;
+      if (at >= 0 && at < n) walk.hashAt.set(count, Buffer.from(sidecar.hashes.subarray(at * 32, at * 32 + 32)).toString('hex'));
+    }
+    walk.count += n;
+    walk.head = sidecar.lastHash;
+    this.index.addSlice(sidecar.entries);
+    this.segmentSizes.set(segment.number, sidecar.bytes);
+    this.sidecarSegments += 1;
+    return true;
+  }
+
+  /**
+   * Writes the sidecar of a segment that will not grow again, off the append path: a sidecar only saves the
+   * next open a read, so failing to write one is logged, not raised. Nothing is written for a segment of a
+   * chain that is not intact: such a log is read in full at every open, which reports the damage.
+   */
+  private sealSegment(segment: number, first: { seq: number; prev: string }, lastSeq: number, intact: boolean): void {
+    const hashes = lastSeq >= first.seq ? this.index.hashes(first.seq, lastSeq) : undefined;
+    this.index.forgetHashesBefore(lastSeq + 1);
+    const bytes = this.segmentSizes.get(segment);
+    if (!intact || !hashes || bytes === undefined) return;
+    const entries = this.index.slice(first.seq, lastSeq);
+    const file = this.segmentPath(segment);
+    this.sidecarWrites = this.sidecarWrites
+      .then(async () => {
+        const stat = await fs.stat(file);
+        if (stat.size !== bytes) return;
+        const lastHash = Buffer.from(hashes.subarray(hashes.length - 32)).toString('hex');
+        await writeSidecar(this.dir, { segment, bytes, mtimeMs: stat.mtimeMs, firstSeq: first.seq, firstPrev: first.prev, lastHash, hashes, entries });
+      })
+      .catch((e: unknown) => this.log.warn('lineage segment sidecar not written; the next open reads the segment', { segment, code: errnoOf(e) }));
+  }
+
+  /**
+   * Segments opened from sidecars were checked at their ends, not byte by byte: the whole chain as it was at
+   * open is re-hashed in the background, yielding to requests, and a break found there is reported through
+   * integrity() and the log exactly as if open had found it.
+   */
+  private async recheckInBackground(): Promise<void> {
+    const snapshot = this.snapshot();
+    try {
+      const report = await recheckLineage({ dir: this.dir, publicJwk: this.options.publicJwk, snapshot, stop: () => this.state !== 'open' });
+      if (!report) return;
+      if (report.ok || !this.status.ok) {
+        this.status = { ...this.status, checkedAt: new Date().toISOString() };
+        return;
+      }
+      this.status = { ok: false, ...(report.firstBad ? { firstBad: report.firstBad } : {}), quarantined: this.status.quarantined, checkedAt: new Date().toISOString() };
+      this.log.error('lineage log is NOT intact (found re-hashing the segments opened from their sidecars); the damage is kept as found', {
+        seq: report.firstBad?.seq,
+        reason: report.firstBad?.reason,
+        ...(report.firstBad?.id ? { id: report.firstBad.id } : {}),
+      });
+    } catch (e) {
+      this.log.warn('lineage background recheck could not finish; run lineage verify', { code: errnoOf(e) });
+    }
   }
 
   /** A checkpoint line torn by a crash is moved aside like a torn record; the checkpoints before it stand. */
@@ -306,7 +406,9 @@ class EmbeddedLineageStore implements LineageStore {
         written += bytesWritten;
       }
       await handle.datasync();
+      this.lastWriteFailed = false;
     } catch (e) {
+      this.lastWriteFailed = true;
       this.log.error('lineage write failed', { code: errnoOf(e) });
       try {
         // Take back a partial write so that the file ends on the last durable record again.
@@ -321,6 +423,8 @@ class EmbeddedLineageStore implements LineageStore {
   }
 
   private async startSegment(n: number): Promise<void> {
+    if (this.segmentHandle && this.segmentRecords > 0) this.sealSegment(this.segment, this.segmentFirst, this.count, this.status.ok);
+    this.segmentFirst = { seq: this.count + 1, prev: this.headHash };
     await this.segmentHandle?.close();
     this.segmentHandle = await fs.open(this.segmentPath(n), 'a');
     await fsyncDirectory(this.dir);
@@ -362,6 +466,8 @@ class EmbeddedLineageStore implements LineageStore {
   }
 
   integrity(): IntegrityStatus {
+    // The chain may be intact, but a log that cannot write refuses every query: health must say so.
+    if (this.lastWriteFailed || this.state === 'failed') return { ...this.status, ok: false, writeFailing: true };
     return this.status;
   }
 
@@ -399,17 +505,25 @@ class EmbeddedLineageStore implements LineageStore {
     }
   }
 
+  epsilonCharges(): Iterable<EpsilonCharge> {
+    return this.index.charges();
+  }
+
   async checkpoints(): Promise<readonly Checkpoint[]> {
     // Only the bytes already fsync'd: a checkpoint being written is not shown until it is durable.
     return (await readCheckpoints(this.dir, this.options.publicJwk, this.checkpointsBytes)).checkpoints;
   }
 
   verify(): Promise<VerifyReport> {
-    const snapshot = {
+    return verifyLineage({ dir: this.dir, publicJwk: this.options.publicJwk, snapshot: this.snapshot() });
+  }
+
+  /** What is durable now: the segments' and the checkpoints' lengths. */
+  private snapshot(): LineageSnapshot {
+    return {
       segments: [...this.segmentSizes.entries()].sort(([a], [b]) => a - b).map(([n, size]) => ({ path: this.segmentPath(n), size })),
       checkpointsSize: this.checkpointsBytes,
     };
-    return verifyLineage({ dir: this.dir, publicJwk: this.options.publicJwk, snapshot });
   }
 
   // ---- closing ------------------------------------------------------------------------------------------
@@ -418,6 +532,8 @@ class EmbeddedLineageStore implements LineageStore {
     if (this.state === 'closed') return;
     if (this.state === 'open') this.state = 'closing';
     while (this.draining) await this.draining;
+    await this.recheck;
+    await this.sidecarWrites;
     await this.checkpointChain;
     if (this.state !== 'failed' && this.count > this.lastCheckpointCount) await this.checkpoint();
     await this.segmentHandle?.close();
@@ -434,6 +550,30 @@ async function exists(file: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Re-hashes a sealed segment's first and last lines and checks them against its sidecar: the lines that link
+ * the segment to its neighbours, and the last one ending where the file ends.
+ */
+async function endsMatch(file: string, sidecar: SegmentSidecar): Promise<boolean> {
+  const { entries, hashes, firstSeq, firstPrev, lastHash } = sidecar;
+  const n = entries.count;
+  const handle = await fs.open(file, 'r');
+  try {
+    for (const [i, wantHash] of [[0, Buffer.from(hashes.subarray(0, 32)).toString('hex')], [n - 1, lastHash]] as const) {
+      const length = entries.length[i]!;
+      const buf = Buffer.alloc(length + 1);
+      const { bytesRead } = await handle.read(buf, 0, length + 1, entries.offset[i]!);
+      if (bytesRead !== length + 1 || buf[length] !== 0x0a) return false;
+      const fields = readLineFields(buf.subarray(0, length));
+      if (!fields || fields.computedHash !== fields.declaredHash || fields.declaredHash !== wantHash || fields.seq !== firstSeq + i) return false;
+      if (i === 0 && fields.prev !== firstPrev) return false;
+    }
+    return true;
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,5 +1,5 @@
-// The on-disk layout of a lineage folder: numbered NDJSON segment files, the checkpoints file, the
-// quarantine folder; and the splitting of a segment's bytes into lines.
+// The on-disk layout of a lineage folder: numbered NDJSON segment files and their sidecars, the checkpoints
+// file, the quarantine folder; and the splitting of a segment's bytes into lines.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -8,6 +8,8 @@ export const QUARANTINE_DIR = 'quarantine';
 const SEGMENT_NAME = /^segment-(\d{6,})\.ndjson$/;
 
 export const segmentFileName = (n: number): string => `segment-${String(n).padStart(6, '0')}.ndjson`;
+/** The sidecar of a sealed segment (segment-sidecar.ts): what opening the store needs, without the records. */
+export const sidecarFileName = (n: number): string => `seg-${String(n).padStart(6, '0')}.idx`;
 
 export interface SegmentFile {
   readonly number: number;

@@ -3,10 +3,10 @@
 import type { ChainBreak } from './chain-walk.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import type { LineageEntry, LineageRecord } from './record.ts';
-import type { LineageFilter } from './reviewer-index.ts';
+import type { EpsilonCharge, LineageFilter } from './reviewer-index.ts';
 import type { VerifyReport } from './verify.ts';
 
-export type { LineageFilter } from './reviewer-index.ts';
+export type { EpsilonCharge, LineageFilter } from './reviewer-index.ts';
 export type { VerifyReport } from './verify.ts';
 
 export interface ListOptions {
@@ -32,6 +32,12 @@ export interface IntegrityStatus {
   /** Names of the files under quarantine/ that hold torn tails moved aside at open. */
   readonly quarantined: readonly string[];
   readonly checkedAt: string;
+  /**
+   * True while the log cannot write (its last write failed, e.g. the disk is full, or it gave up after one);
+   * `ok` is false then too, so that /healthz fails while every query answers UNAVAILABLE. Cleared by the next
+   * write that succeeds.
+   */
+  readonly writeFailing?: boolean;
 }
 
 export interface LineageStore {
@@ -47,6 +53,11 @@ export interface LineageStore {
   checkpoints(): Promise<readonly Checkpoint[]>;
   /** Signs and appends a checkpoint of the current head now. */
   checkpoint(): Promise<void>;
+  /**
+   * Every record's ε charge, oldest first, from the store's index rather than from the records, so that the
+   * budget ledger starts without reading the log (dp/budget-ledger.ts). Optional: a ledger without it replays.
+   */
+  epsilonCharges?(): Iterable<EpsilonCharge>;
   /** Finishes pending appends, writes a final checkpoint, releases the files. */
   close(): Promise<void>;
 }
