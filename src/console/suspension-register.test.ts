@@ -46,6 +46,13 @@ describe('suspendedDatasets', () => {
     ]);
   });
 
+  it('keeps the attribution when a later event that sets no status names the dataset', () => {
+    const o = objections.file(citizen, { dataset: 'transit', ground: 'error', description: 'wrong fares' }).objection;
+    objections.resolve(steward, o.id, 'suspend', 'first look');
+    log.append({ type: 'catalog.change_proposed', subject: 'change-1', actor: { sub: 'someone', org: 'qqhr-bus' }, data: { datasets: ['transit'], reason: 'a new column' } });
+    expect(list()).toMatchObject([{ dataset: 'transit', by: { sub: 'bus-steward' }, reason: 'first look' }]);
+  });
+
   it('follows the last decision: a withdrawal after a suspension, and nothing once restored', () => {
     const o = objections.file(citizen, { dataset: 'transit', ground: 'error', description: 'wrong fares' }).objection;
     objections.resolve(steward, o.id, 'suspend', 'first look');

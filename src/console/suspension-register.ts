@@ -1,10 +1,11 @@
 // The suspended and withdrawn datasets with who decided it, why and since when. Whether a dataset is
-// suspended comes from the live governance status board; who/why/since is found by folding the governance
-// event log (read only, from its file) through a scratch DatasetStatusBoard, so the rule of which event sets
-// which status stays in one place (governance/dataset-status.ts) and is not re-implemented here.
+// suspended comes from the live governance status board; who/why/since is the last event of the governance
+// event log (read only, from its file) that set that status. Which event sets which status is asked of
+// DatasetStatusBoard itself (probe boards), so that rule stays in one place (governance/dataset-status.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { type } from 'arktype';
+import { makeCatalog } from '../catalog/load.ts';
 import type { Catalog } from '../catalog/schema.ts';
 import { DatasetStatusBoard, type DatasetStatus } from '../governance/dataset-status.ts';
 import { GovernanceEventSchema, type GovernanceEvent } from '../governance/event-log.ts';
@@ -54,6 +55,17 @@ export function readGovernanceEvents(stateDir: string): GovernanceEvent[] {
 const isOff = (s: DatasetStatus | undefined): s is SuspensionNote['status'] => s === 'suspended' || s === 'withdrawn';
 
 /**
+ * What status `ev` sets for `dataset`, if any, as DatasetStatusBoard decides it: an event that makes an all-active
+ * catalog's dataset off sets "off"; one that makes an all-suspended catalog's dataset active sets "active".
+ * Events that set nothing (applications, catalog changes, filings) leave the attribution alone.
+ */
+function statusSetBy(ev: GovernanceEvent, dataset: string, probes: { active: Catalog; suspended: Catalog }): DatasetStatus | undefined {
+  const fromActive = new DatasetStatusBoard(probes.active, [ev]).status(dataset);
+  if (fromActive !== 'active') return fromActive;
+  return new DatasetStatusBoard(probes.suspended, [ev]).status(dataset) === 'active' ? 'active' : undefined;
+}
+
+/**
  * The datasets `current` reports suspended or withdrawn that `visible` admits, each with the event that last
  * put it in that status when the log has one.
  */
@@ -63,35 +75,40 @@ export function suspendedDatasets(
   events: readonly GovernanceEvent[],
   visible: (dataset: string) => boolean,
 ): SuspensionNote[] {
-  const scratch = new DatasetStatusBoard(catalog, []);
-  const lastOff = new Map<string, GovernanceEvent>();
+  const probes = {
+    active: makeCatalog(catalog.datasets.map((d) => ({ ...d, status: 'active' as const }))),
+    suspended: makeCatalog(catalog.datasets.map((d) => ({ ...d, status: 'suspended' as const }))),
+  };
+  const lastOff = new Map<string, { ev: GovernanceEvent; status: DatasetStatus }>();
   for (const ev of events) {
-    scratch.apply(ev);
     const named = Array.isArray(ev.data['datasets']) ? (ev.data['datasets'] as unknown[]).filter((d): d is string => typeof d === 'string') : [];
     for (const d of named) {
-      if (isOff(scratch.status(d))) lastOff.set(d, ev);
-      else lastOff.delete(d);
+      const set = statusSetBy(ev, d, probes);
+      if (isOff(set)) lastOff.set(d, { ev, status: set });
+      else if (set === 'active') lastOff.delete(d);
     }
   }
   const notes: SuspensionNote[] = [];
   for (const ds of catalog.datasets) {
     const status = current(ds.id);
     if (!isOff(status) || !visible(ds.id)) continue;
-    const ev = lastOff.get(ds.id);
+    const last = lastOff.get(ds.id);
     // The event explains the status only if it set this very status (the live board may be newer than the file read).
-    if (ev && scratch.status(ds.id) === status) {
-      const reason = ev.data['reason'];
-      notes.push({
-        dataset: ds.id,
-        status,
-        source: ev.type.startsWith('incident.') ? 'incident' : 'objection',
-        since: ev.time,
-        by: { sub: ev.actor.sub, org: ev.actor.org },
-        ...(typeof reason === 'string' ? { reason } : {}),
-      });
-    } else {
-      notes.push({ dataset: ds.id, status, source: ev ? (ev.type.startsWith('incident.') ? 'incident' : 'objection') : 'catalog' });
+    if (!last || last.status !== status) {
+      notes.push({ dataset: ds.id, status, source: last ? sourceOf(last.ev) : 'catalog' });
+      continue;
     }
+    const reason = last.ev.data['reason'];
+    notes.push({
+      dataset: ds.id,
+      status,
+      source: sourceOf(last.ev),
+      since: last.ev.time,
+      by: { sub: last.ev.actor.sub, org: last.ev.actor.org },
+      ...(typeof reason === 'string' ? { reason } : {}),
+    });
   }
   return notes;
 }
+
+const sourceOf = (ev: GovernanceEvent): SuspensionNote['source'] => (ev.type.startsWith('incident.') ? 'incident' : 'objection');
