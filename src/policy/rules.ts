@@ -44,6 +44,8 @@ const UNSUPPORTED = {
   CORRELATED_SUBQUERY: 'subqueries may not refer to columns of the outer query',
   LIMIT_NOT_CONSTANT: 'LIMIT and OFFSET must be non-negative integer constants',
   NOT_BINDABLE: 'the query does not bind against the catalog schema (types, grouping or names)',
+  TYPE_MISMATCH: 'a value is compared with or cast to a type it may not convert to; write literals of the column\'s type (DATE \'2024-01-01\', TIMESTAMP \'2024-01-01 08:00:00\', numbers unquoted)',
+  RUNTIME_ERROR: 'an expression that may fail at run time depending on the data (logarithm or square root of a value out of its domain, make_date, integer arithmetic that may overflow) is not accepted',
 } as const;
 
 const DENIED = {

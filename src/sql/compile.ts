@@ -1,6 +1,7 @@
 // compileQuery: the whole compiler pipeline, parse → resolve/analyse → decide → rewrite → render →
 // plan check, returning a Decision value. A bad query never throws: it is denied with a code and every
-// violation found. Three DuckDB round trips per allowed query: parse, render (both trees at once), plan.
+// violation found. Three DuckDB round trips per allowed query: parse, render (both trees at once), plan (a
+// fourth only for string literals cast to a type other than a plain date or timestamp).
 import type { Principal } from '../auth/principal.ts';
 import { maxLevel, type Catalog, type Level } from '../catalog/schema.ts';
 import type { Violation } from '../errors.ts';
@@ -16,6 +17,7 @@ import { emitDocument } from './emit.ts';
 import { fingerprint, foldIdentifiers } from './fingerprint.ts';
 import { parseSql } from './parse.ts';
 import { checkPlan } from './plan-check.ts';
+import { findRuntimeRisks } from './runtime-errors.ts';
 import { allSources, levelOf, type Prov } from './provenance.ts';
 import { factsOf, secondRead } from './second-reader.ts';
 
@@ -165,6 +167,11 @@ export async function compileQuery(
     v.add('PLAN_COLUMN_UNACCOUNTED');
     return deny('POLICY_DENIED', v.items, partial);
   }
+  // An expression that may raise at run time would answer 500 and say something about the rows it met.
+  const runtime = findRuntimeRisks(plan.plan);
+  for (const r of runtime.risks) v.add(r);
+  if (v.length === 0 && !(await compiler.castsConvert(runtime.constantCasts))) v.add('TYPE_MISMATCH');
+  if (v.length > 0) return deny('SQL_UNSUPPORTED', v.items, partial);
 
   const profiles = policy.profiles;
   // Under dp the gate thresholds on a noisy unit count (τ ≥ dp.k) instead of an exact k.

@@ -100,6 +100,25 @@ export class SqlCompiler {
     });
   }
 
+  /**
+   * Whether every string constant converts to its target type (DuckDB's own conversion, TRY_CAST): the
+   * values are the caller's literals, bound as parameters; the type spellings come from a closed list.
+   */
+  async castsConvert(casts: readonly { readonly value: string; readonly target: string }[]): Promise<boolean> {
+    if (casts.length === 0) return true;
+    return this.parserPool.use(async (c) => {
+      const checks = casts.map((x, i) => `TRY_CAST($${i + 1}::VARCHAR AS ${x.target}) IS NOT NULL`).join(' AND ');
+      try {
+        const p = await c.connection.prepare(`SELECT ${checks}`);
+        casts.forEach((x, i) => p.bindVarchar(i + 1, x.value));
+        const r = await p.runAndReadAll();
+        return r.getRowsJson()[0]?.[0] === true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
   /** The bound, optimized plan of rendered SQL over the empty catalog tables; binder errors give ok:false. */
   async plan(sql: string): Promise<PlanResult> {
     return this.planPool.use(async (c) => {
