@@ -5,6 +5,7 @@
 // non-open and suspended datasets are refused; the conditionally open table leaves desensitized only, under
 // an approved application; no L4 value of the domain is in any answer; every read is in lineage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen } from '../src/server.ts';
 import { SecretScanner, type SecretFamily } from './adversarial/secret-scanner.ts';
 import { cachedDomainFile, readDomain } from './support/domain.ts';
 import { json, testService, type TestService } from './support/service.ts';
@@ -163,6 +164,23 @@ describe('an unconditionally open table (market.enterprises)', () => {
     expect(again.text).toBe('');
     const other = await get('/v1/open/market/enterprises?format=csv', { headers: { 'if-none-match': tag } });
     expect(other.res.status).toBe(200);
+  });
+
+  it('streams a page over a real socket (chunked, no Content-Length) that parses back to the same rows', async () => {
+    const server = await listen(t.service.app, '127.0.0.1', 0);
+    try {
+      const res = await fetch(`${server.url}/v1/open/market/enterprises?format=csv&limit=100`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-length')).toBeNull();
+      expect(res.headers.get('transfer-encoding')).toBe('chunked');
+      const text = await res.text();
+      bodies.push(text);
+      const [, ...data] = parseCsv(text);
+      const asObjects = data.map((r) => Object.fromEntries(ENTERPRISE_COLUMNS.map((c, i) => [c, r[i]])));
+      expect(asObjects.map(normalizedRow)).toEqual(enterprises.slice(0, 100).map(normalizedRow));
+    } finally {
+      await server.close();
+    }
   });
 
   it.each([

@@ -56,8 +56,8 @@ export interface OpenReaderDeps {
   readonly catalog: Catalog;
   readonly pipeline: QueryPipeline;
   readonly status: (dataset: string) => Dataset['status'] | undefined;
-  /** Largest page of an unconditional table (the row-release cap of the policy). */
-  readonly maxLimit: number;
+  /** Largest page of an unconditional table: the row-release cap of the current policy (it may be reloaded). */
+  readonly maxLimit: () => number;
 }
 
 export const DEFAULT_LIMIT = 1000;
@@ -66,12 +66,7 @@ export class OpenDataReader {
   readonly #deps: OpenReaderDeps;
 
   constructor(deps: OpenReaderDeps) {
-    if (!Number.isInteger(deps.maxLimit) || deps.maxLimit < DEFAULT_LIMIT) throw new Error('open data: maxLimit must be an integer ≥ the default page size');
     this.#deps = deps;
-  }
-
-  get maxLimit(): number {
-    return this.#deps.maxLimit;
   }
 
   /** The open table a request names, or the coded refusal (NOT_FOUND, DATASET_SUSPENDED); reads nothing. */
@@ -88,9 +83,10 @@ export class OpenDataReader {
     const name = `${open.dataset.id}.${open.table.name}`;
     if (open.open === 'unconditional') {
       if (req.application !== undefined) throw new AppError('BAD_REQUEST', 'an unconditionally open table needs no application');
-      const limit = req.limit ?? DEFAULT_LIMIT;
-      if (!Number.isInteger(limit) || limit < 1 || limit > this.#deps.maxLimit) {
-        throw new AppError('BAD_REQUEST', `limit must be an integer from 1 to ${this.#deps.maxLimit}`, { maxLimit: this.#deps.maxLimit });
+      const maxLimit = this.#deps.maxLimit();
+      const limit = req.limit ?? Math.min(DEFAULT_LIMIT, maxLimit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
+        throw new AppError('BAD_REQUEST', `limit must be an integer from 1 to ${maxLimit}`, { maxLimit });
       }
       const position = req.cursor === undefined ? null : decodeCursor(req.cursor, name, open.order.shape);
       // A token, when sent, only names who read: the table is public to anyone.
@@ -105,7 +101,7 @@ export class OpenDataReader {
     }
     const position: PagePosition | null = req.cursor === undefined ? null : decodeCursor(req.cursor, name, undefined);
     const answer = await this.#deps.pipeline.run(caller, {
-      sql: pageSql(open, position, this.#deps.maxLimit), purpose: OPEN_DATA_PURPOSE, mode: 'rows', application: req.application,
+      sql: pageSql(open, position, this.#deps.maxLimit()), purpose: OPEN_DATA_PURPOSE, mode: 'rows', application: req.application,
     });
     const hour = position && 'hour' in position ? position.hour : 0;
     const next = open.window !== null && hour < 23 ? encodeCursor(name, { hour: hour + 1 }) : null;

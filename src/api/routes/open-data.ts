@@ -93,10 +93,11 @@ export function registerOpenDataRoutes(routes: RouteTable, deps: AppDeps): void 
   if (!pipeline) return;
   const board = deps.governance?.datasetStatus;
   const status = (id: string) => board?.status(id) ?? deps.catalog.dataset(id)?.status;
-  const reader = new OpenDataReader({ catalog: deps.catalog, pipeline, status, maxLimit: deps.policy.profiles.rows.rowCap });
+  const reader = new OpenDataReader({ catalog: deps.catalog, pipeline, status, maxLimit: () => deps.policy.profiles.rows.rowCap });
   const buckets = new TokenBuckets(deps.config.rateLimit);
   const domainFile = homePaths(deps.config.home).domain;
-  const catalogV = catalogVersion(deps.catalog);
+  // The live catalog's version when there is one (a catalog change or reload makes a new one), else a hash.
+  const currentCatalogVersion = (): string => deps.live?.catalog.current().id ?? catalogVersion(deps.catalog);
 
   routes.add(
     {
@@ -131,7 +132,7 @@ export function registerOpenDataRoutes(routes: RouteTable, deps: AppDeps): void 
         const headers: Record<string, string> = {};
         if (open.open === 'unconditional') {
           const tag = pageEntityTag({
-            dataVersion: dataVersion(domainFile), catalogVersion: catalogV, status: 'active', table: `${open.dataset.id}.${open.table.name}`,
+            dataVersion: dataVersion(domainFile), catalogVersion: currentCatalogVersion(), status: 'active', table: `${open.dataset.id}.${open.table.name}`,
             cursor: query.cursor ?? null, limit: limit ?? DEFAULT_LIMIT, format,
           });
           headers['ETag'] = tag;
