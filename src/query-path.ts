@@ -104,6 +104,8 @@ export async function startQueryPath(opts: {
     // Files plus the applied catalog changes, numbered as the governance log says, each version with its compiler.
     live.useCompilers((c) => SqlCompiler.create(c));
     await restoreLiveCatalog(live, governance.catalogChanges);
+    const recovered = await governance.recoverUnrecorded();
+    if (recovered.length) logger.warn('governance', { message: 'transitions without a lineage record (a crash) recorded now, marked recovered', count: recovered.length });
     sandbox = await Sandbox.start({
       // The real path: DuckDB locates the WAL beside the file it resolves, and a locked instance may not
       // touch any other path, so a symlinked domain.duckdb would otherwise fail to open.

@@ -9,6 +9,7 @@ import { ApplicationBook } from './applications.ts';
 import { CatalogChangeBook } from './catalog-changes.ts';
 import { DatasetStatusBoard } from './dataset-status.ts';
 import { openNdjsonEventLog, type GovernanceEventLog } from './event-log.ts';
+import { EventRecordClaims, recordMissingTransitions } from './event-log-records.ts';
 import { respondToIncident, type IncidentOutcome, type IncidentRequest } from './incidents.ts';
 import { governanceLineageEntry, type GovernanceFacts, type GovernanceLineageContext } from './lineage-entry.ts';
 import { ObjectionBook } from './objections.ts';
@@ -32,9 +33,11 @@ export class Governance {
   readonly datasetStatus: DatasetStatusBoard;
   readonly calendar: WorkingDayCalendar;
   readonly #opts: GovernanceOptions;
+  readonly #claims: EventRecordClaims;
 
   constructor(opts: GovernanceOptions) {
     this.#opts = opts;
+    this.#claims = new EventRecordClaims(opts.log);
     this.calendar = opts.calendar;
     this.applications = new ApplicationBook(opts.log, opts.calendar, opts.catalog);
     this.datasetStatus = new DatasetStatusBoard(opts.catalog, opts.log.events);
@@ -42,9 +45,15 @@ export class Governance {
     this.catalogChanges = new CatalogChangeBook(opts.log, opts.calendar, opts.catalog);
   }
 
-  /** Writes (and fsyncs) the lineage record of a transition; resolves to its id. */
+  /** Writes (and fsyncs) the lineage record of a transition, naming the log events it wrote; resolves to its id. */
   async record(by: Principal, facts: GovernanceFacts): Promise<string> {
-    return (await this.#opts.lineage.append(governanceLineageEntry(by, facts, this.#opts.context))).id;
+    const events = facts.events ?? this.#claims.claim(by.sub);
+    return (await this.#opts.lineage.append(governanceLineageEntry(by, { ...facts, events }, this.#opts.context))).id;
+  }
+
+  /** At startup: records, marked recovered, the transitions a crash left without a lineage record; their seqs. */
+  recoverUnrecorded(): Promise<number[]> {
+    return recordMissingTransitions(this.#opts.log.events, this.#opts.lineage, this.#opts.context);
   }
 
   respondToIncident(by: Principal, req: IncidentRequest): IncidentOutcome {

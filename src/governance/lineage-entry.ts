@@ -11,6 +11,10 @@ export interface GovernanceFacts {
   readonly application: string | null;
   /** The datasets the transition concerns (recorded as reasons' columns, so reviewers can filter by them). */
   readonly datasets: readonly string[];
+  /** The governance log events (seq) the transition wrote; a record names them so a crash gap can be found. */
+  readonly events?: readonly number[];
+  /** Written at startup for an event whose record a crash lost (src/governance/event-log-records.ts). */
+  readonly recovered?: boolean;
 }
 
 export interface GovernanceLineageContext {
@@ -44,5 +48,6 @@ export function governanceLineageEntry(by: Principal, f: GovernanceFacts, ctx: G
     engine: { ...ctx.engine },
     dataVersion: ctx.dataVersion,
     catalogVersion: ctx.catalogVersion,
+    ...(f.events ? { governance: { events: [...f.events], ...(f.recovered ? { recovered: true as const } : {}) } } : {}),
   };
 }

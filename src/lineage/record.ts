@@ -100,6 +100,8 @@ const entryShape = {
   /** Fingerprint of the domain file the query ran against. */
   dataVersion: 'string',
   catalogVersion: 'string',
+  /** Governance records: the governance log events (seq) the transition wrote; `recovered` when written at a later startup. */
+  'governance?': { events: type('number.integer >= 1').array(), 'recovered?': 'true', '+': 'reject' },
 } as const;
 
 export const LineageEntrySchema = type({ ...entryShape, '+': 'reject' });
