@@ -21,15 +21,20 @@ export interface ConfigDirs {
 
 /**
  * Installs files + applied changes as the first compiled snapshot, numbered as the log says: the recorded
- * version when nothing changed while the service was down, else the next one (recorded).
+ * version when nothing changed while the service was down, else the next one, recorded in the log and then
+ * passed to `onNewVersion` once installed (for its lineage record, which names the new version).
  */
-export async function restoreLiveCatalog(live: LiveCatalog, changes: CatalogChangeBook): Promise<CatalogSnapshot> {
-  return live.exclusive(async () => {
+export async function restoreLiveCatalog(
+  live: LiveCatalog,
+  changes: CatalogChangeBook,
+  onNewVersion: (snapshot: CatalogSnapshot) => Promise<unknown> = async () => undefined,
+): Promise<CatalogSnapshot> {
+  const restored = await live.exclusive(async () => {
     const files = live.current();
     const catalog = makeCatalog(changes.reapply(files.catalog.datasets));
     const prepared = await live.prepare(catalog, files.policy);
     const recorded = changes.recordedVersion();
-    if (recorded && recorded.hash === prepared.hash) return prepared.install(recorded.version);
+    if (recorded && recorded.hash === prepared.hash) return { snapshot: prepared.install(recorded.version), isNew: false };
     const version = recorded ? recorded.version + 1 : 1;
     try {
       changes.recordVersion(SYSTEM_PRINCIPAL, 'catalog.versioned', { version, hash: prepared.hash });
@@ -37,8 +42,10 @@ export async function restoreLiveCatalog(live: LiveCatalog, changes: CatalogChan
       prepared.discard();
       throw e;
     }
-    return prepared.install(version);
+    return { snapshot: prepared.install(version), isNew: true };
   });
+  if (restored.isNew) await onNewVersion(restored.snapshot);
+  return restored.snapshot;
 }
 
 /** Applies an approved change: a new compiled snapshot, recorded in the log, then made current. */
