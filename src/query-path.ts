@@ -8,7 +8,7 @@ import { version as duckdbVersion } from '@duckdb/node-api';
 import { homePaths, type Config } from './config.ts';
 import type { Catalog } from './catalog/schema.ts';
 import type { LiveCatalog } from './catalog/live-catalog.ts';
-import { restoreLiveCatalog } from './catalog/live-catalog-updates.ts';
+import { restoreLiveCatalog, SYSTEM_PRINCIPAL } from './catalog/live-catalog-updates.ts';
 import type { SigningKeys } from './auth/keys.ts';
 import { canonicalJson } from './lineage/canonical-hash.ts';
 import { openLineageStore } from './lineage/embedded-store.ts';
@@ -103,7 +103,10 @@ export async function startQueryPath(opts: {
     dp = { ledger: await BudgetLedger.fromLineage(lineage, live.policy.profiles.dp.budget, dpDatasets), answers };
     // Files plus the applied catalog changes, numbered as the governance log says, each version with its compiler.
     live.useCompilers((c) => SqlCompiler.create(c));
-    await restoreLiveCatalog(live, governance.catalogChanges);
+    const g = governance;
+    await restoreLiveCatalog(live, g.catalogChanges, () =>
+      g.record(SYSTEM_PRINCIPAL, { action: 'catalog.versioned', reason: null, application: null, datasets: [] }),
+    );
     const recovered = await governance.recoverUnrecorded();
     if (recovered.length) logger.warn('governance', { message: 'transitions without a lineage record (a crash) recorded now, marked recovered', count: recovered.length });
     sandbox = await Sandbox.start({
