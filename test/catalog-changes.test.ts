@@ -202,6 +202,24 @@ describe('queries under an applied change', () => {
     expect((await json(res)).error.details.violations.map((v: any) => v.rule)).toContain('UNKNOWN_COLUMN');
   });
 
+  it('records every query racing an apply under the version it was decided by: allowed under the old, refused under the new', async () => {
+    const sql = 'SELECT district, count(*) AS n FROM population.residents GROUP BY district';
+    const oldVersion = await catalogVersion();
+    const c = await approved([{ op: 'set_level', table: 'residents', column: 'district', level: 'L4' }]);
+    const racing = Array.from({ length: 12 }, (_, i) => post('/v1/query', { sql, purpose: `race ${i}` }, developer).then(json));
+    const applied = await json(await apply(c.id));
+    const answers = await Promise.all(racing);
+    const after = await json(await post('/v1/query', { sql, purpose: 'after the race' }, developer));
+    answers.push(after);
+    expect(after.error.code).toBe('POLICY_DENIED');
+    for (const a of answers) {
+      const id = a.lineageId ?? a.error.lineageId;
+      const rec = await json(await request(`/v1/lineage/${id}`, { token: reviewer }));
+      expect(rec.catalogVersion).toBe(a.error ? applied.catalogVersion : oldVersion);
+      if (a.error) expect(a.error.code).toBe('POLICY_DENIED');
+    }
+  });
+
   it('keeps the version, the applied changes and the proposals across a restart', async () => {
     const version = await catalogVersion();
     const changes = (await json(await request('/v1/catalog/changes', { token: admin }))).changes.length;
