@@ -122,6 +122,8 @@ export function registerOpenDataRoutes(routes: RouteTable, deps: AppDeps): void 
       errors: ['UNAUTHENTICATED', 'NOT_FOUND', 'NOT_LICENSED', 'DATASET_SUSPENDED', 'RATE_LIMITED', 'QUERY_TIMEOUT', 'RESOURCE_LIMIT', 'POLICY_DENIED'],
     },
     async (c, { params, query }) => {
+      // Checked first and not recorded in lineage: a flood from one address must not become a flood of
+      // fsync'd records. (Readers without a token also share the pipeline's per-subject bucket, "anonymous".)
       const wait = buckets.take(`open:${clientAddress(c)}`);
       if (wait > 0) throw new AppError('RATE_LIMITED', 'too many open-data requests from this address; slow down', { retryAfterSeconds: Math.ceil(wait) });
       const caller = await optionalPrincipal(c);
