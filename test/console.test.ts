@@ -1,7 +1,9 @@
-// The reviewers' console in a real browser (Debian's chromium driven by playwright-core) against a live
-// server on a generated domain, after real traffic from two developers: sign in with a reviewer token, filter
-// the lineage log by subject and by decision, open a record and read its column-lineage graph, re-verify
-// the chain, switch language, sign out, and see a developer refused. Screenshots go to test/artifacts/.
+// The console in a real browser (Debian's chromium driven by playwright-core) against a live server on a
+// generated domain, after real traffic from two developers: sign in with a reviewer token, filter the lineage
+// log by subject and by decision, open a record and read its column-lineage graph, re-verify the chain, switch
+// language, sign out, and see a developer refused; then a steward works the governance queues (an overdue
+// application, a denial without a reason refused, an approval, a suspension through an objection that the
+// query API then enforces). Screenshots go to test/artifacts/.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +26,8 @@ let profile: string;
 const cspViolations: string[] = [];
 const traffic: { subject: string; lineageId: string; status: number; sql: string }[] = [];
 const charged: LineageRecord[] = [];
+/** Records the service wrote itself before any traffic (e.g. at startup), counted in every total below. */
+let baseline = 0;
 
 async function query(token: string, subject: string, sql: string, route = '/v1/query', extra: Record<string, unknown> = {}) {
   const res = await fetch(`${server.url}${route}`, {
@@ -44,6 +48,7 @@ beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does this)`);
   t = await testService({ domain: await cachedDomainFile(3000) });
   server = await listen(t.service.app, '127.0.0.1', 0);
+  baseline = t.service.queryPath!.lineage.head().count;
   const alice = await t.token('developer', { sub: 'dev-alice', org: 'qiqihar-transit-lab' });
   const bob = await t.token('developer', { sub: 'dev-bob', org: 'heating-analytics' });
   await query(alice, 'dev-alice', 'SELECT district, count(*) AS n FROM population.residents GROUP BY district');
@@ -98,8 +103,8 @@ describe('the reviewers console in a browser', () => {
     await page.click('button[type="submit"]');
     await page.waitForURL('**/console/lineage');
     expect(await page.textContent('[data-testid="signed-in-subject"]')).toBe('reviewer-wang');
-    // Every attempt is listed: the queries above, allowed and refused.
-    expect(await rows().count()).toBe(traffic.length + charged.length);
+    // Every attempt is listed: the queries above, allowed and refused (and whatever the service recorded at start).
+    expect(await rows().count()).toBe(baseline + traffic.length + charged.length);
     await shot('lineage');
   });
 
@@ -159,7 +164,7 @@ describe('the reviewers console in a browser', () => {
     await page.click('form[action="/console/integrity/verify"] button');
     await page.waitForURL('**/console/integrity');
     expect(await page.getAttribute('[data-testid="last-verification"] [data-verdict]', 'data-verdict')).toBe('intact');
-    expect(Number(await page.textContent('[data-testid="verified-count"]'))).toBe(traffic.length + charged.length);
+    expect(Number(await page.textContent('[data-testid="verified-count"]'))).toBe(baseline + traffic.length + charged.length);
     await shot('integrity');
   });
 
@@ -210,5 +215,86 @@ describe('the reviewers console in a browser', () => {
     expect(cspViolations).toEqual([]);
     const background = await page.evaluate(() => getComputedStyle(document.querySelector('header.top')!).backgroundColor);
     expect(background).toBe('rgb(20, 33, 61)');
+  });
+});
+
+describe('the stewards queues in a browser', () => {
+  const SOCIAL = 'SELECT insurance_type, count(*) AS n FROM social_security.insured GROUP BY insurance_type';
+  const request = {
+    legalBasis: 'Measures art. 14; research agreement 2026-17',
+    purpose: 'employment trends by insurance type',
+    scope: { datasets: ['social_security'], tables: ['social_security.insured'], columns: ['social_security.insured.insurance_type', 'social_security.insured.status'] },
+    method: 'aggregate' as const,
+    period: { from: '2026-01-01', to: '2026-12-31' },
+  };
+  let late: string;
+  let fresh: string;
+  let objection: string;
+  let analyst: string;
+  const app = (id: string) => page.locator(`tr[data-application-id="${id}"]`);
+  const socialSecurityAnswer = async () => {
+    const res = await fetch(`${server.url}/v1/query`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${analyst}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: SOCIAL, purpose: 'console test: suspension' }),
+    });
+    return ((await res.json()) as { error?: { code?: string } }).error?.code ?? String(res.status);
+  };
+
+  beforeAll(async () => {
+    const g = t.service.queryPath!.governance;
+    const applicant = await t.token('researcher', { sub: 'res-li', org: 'univ-a', datasets: [] });
+    // Submitted eleven days ago: the API has no clock to inject, the book does (the one the server uses).
+    const submitted = g.applications.submit(await t.service.deps.verifier.verify(applicant), request, new Date(Date.now() - 11 * 24 * 3600_000));
+    await g.record(await t.service.deps.verifier.verify(applicant), { action: submitted.action, reason: null, application: submitted.application.id, datasets: request.scope.datasets });
+    late = submitted.application.id;
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${applicant}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fresh = ((await (await post('/v1/applications', request)).json()) as { application: { id: string } }).application.id;
+    objection = ((await (await post('/v1/objections', { dataset: 'social_security', ground: 'error', description: 'insurance types are outdated' })).json()) as { objection: { id: string } })
+      .objection.id;
+    analyst = await t.token('developer', { sub: 'dev-analyst', org: 'heating-analytics' });
+  });
+
+  it('signs a steward in to the queues, with the overdue application highlighted', async () => {
+    await page.goto(`${server.url}/console/sign-in?lang=en`);
+    await page.fill('textarea[name="token"]', await t.token('steward', { sub: 'hrss-steward', org: 'qqhr-hrss' }));
+    await page.click('button[type="submit"]');
+    await page.waitForURL('**/console/queues');
+    expect(await page.locator('header nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['/console/queues']);
+    expect(await app(late).getAttribute('data-overdue')).toBe('true');
+    expect(await app(late).locator('[data-testid="overdue"]').isVisible()).toBe(true);
+    expect(await app(fresh).getAttribute('data-overdue')).toBe('false');
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('tr.overdue td')!).backgroundColor)).toBe('rgb(255, 244, 229)');
+    await shot('queues');
+  });
+
+  it('refuses a denial without a reason, then approves', async () => {
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/applications/${fresh}/decision`) && r.request().method() === 'POST'),
+      app(fresh).locator('button[value="deny"]').click(),
+    ]);
+    expect(refused.status()).toBe(400);
+    expect(await page.getAttribute('[data-notice="refused"]', 'data-error-code')).toBe('BAD_REQUEST');
+    expect(await app(fresh).getAttribute('data-state')).toBe('pending');
+    await shot('queues-refused');
+
+    await app(fresh).locator('button[value="approve"]').click();
+    await page.waitForURL(/done=application\.approved/);
+    expect(await app(fresh).getAttribute('data-state')).toBe('approved');
+  });
+
+  it('suspends the dataset through the objection, and the query API then answers DATASET_SUSPENDED', async () => {
+    expect(await socialSecurityAnswer()).not.toBe('DATASET_SUSPENDED');
+    const row = page.locator(`tr[data-objection-id="${objection}"]`);
+    await row.locator('textarea[name="reason"]').fill('checking the insurance types');
+    await row.locator('button[value="suspend"]').click();
+    await page.waitForURL(/done=objection\.suspended/);
+    const suspended = page.locator('tr[data-suspended-dataset="social_security"]');
+    expect(await suspended.locator('[data-testid="suspended-by"]').textContent()).toBe('hrss-steward');
+    expect(await suspended.textContent()).toContain('checking the insurance types');
+    expect(await socialSecurityAnswer()).toBe('DATASET_SUSPENDED');
+    await shot('queues-suspended');
+    expect(cspViolations).toEqual([]);
   });
 });
