@@ -29,11 +29,7 @@ const CODED = /^[A-Z][A-Z_]+$/;
  * tolerated here so that any OTHER finding still fails the suite. Each matches one precise failure: an
  * INTERNAL 500 with the sandbox's stated cause. Remove an entry once its bug is fixed.
  */
-const KNOWN: readonly { readonly cause: string; readonly what: string }[] = [
-  // A comparison DuckDB binds but fails at run time (TIMESTAMP = 0: conversion error) answers 500 INTERNAL
-  // engine_error; a data-independent type error should be refused at compile time as a coded 4xx.
-  { cause: 'engine_error', what: 'run-time conversion error of a type-mismatched comparison answered as INTERNAL' },
-];
+const KNOWN: readonly { readonly cause: string; readonly what: string }[] = [];
 const causeOf = (f: Finding): string | undefined => {
   try {
     return (JSON.parse(f.detail) as { error?: { code?: string; details?: { cause?: string } } }).error?.details?.cause;
