@@ -3,12 +3,13 @@
 // releases and catalog/budget/history reads. The server must answer everything with a coded answer the
 // request accepts (no 5xx but QUERY_TIMEOUT and RESOURCE_LIMIT), stay up with a stable RSS, and leave
 // exactly one verifying lineage record per query attempt.
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LineageRecord } from '../../src/lineage/record.ts';
 import { runLoad, type Outcome } from './load-driver.ts';
 import { formatLoad, rssThirds, summarizeLoad, type RssSample } from './load-summary.ts';
 import { recordsById, runLineageVerify } from './lineage-checks.ts';
-import { createTestHome, type ServerProcess, type TestHome } from './server-process.ts';
+import { cpuSeconds, createTestHome, type ServerProcess, type TestHome } from './server-process.ts';
 import { createWorkload } from './workload.ts';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
@@ -45,6 +46,8 @@ beforeAll(async () => {
   idleRss = server.rssBytes() ?? 0;
   const token = await home.token('developer', 'load-developer');
   const durationMs = SECONDS * 1000;
+  const executor = server.executorPid();
+  const cpuBefore = { server: server.cpuSeconds() ?? 0, executor: executor === undefined ? 0 : (cpuSeconds(executor) ?? 0) };
   const t0 = performance.now();
   const sampler = setInterval(() => {
     const bytes = server.rssBytes();
@@ -56,7 +59,16 @@ beforeAll(async () => {
     clearInterval(sampler);
   }
   const figures = summarizeLoad(outcomes, performance.now() - t0);
-  console.log(`${formatLoad(`load, ${CLIENTS} clients × ${SECONDS} s`, figures, { ...rssThirds(rss), idle: idleRss })}\n`);
+  // CPU used during the run, to tell a saturated server from a saturated machine when reading the figures.
+  const cpu = {
+    server: (server.cpuSeconds() ?? 0) - cpuBefore.server,
+    // undefined when the executor was replaced during the run (its CPU went with it).
+    executor: executor === undefined ? undefined : cpuSeconds(executor),
+  };
+  console.log(
+    `${formatLoad(`load, ${CLIENTS} clients × ${SECONDS} s`, figures, { ...rssThirds(rss), idle: idleRss })}\n` +
+      `CPU during the run: server ${cpu.server.toFixed(1)} s, sandbox executor ${cpu.executor === undefined ? 'n/a (replaced)' : `${(cpu.executor - cpuBefore.executor).toFixed(1)} s`}; machine load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`,
+  );
 }, SECONDS * 1000 + 60_000);
 
 afterAll(() => home?.cleanup());

@@ -29,6 +29,8 @@ export interface ServerProcess {
   output(): string;
   /** Resident set size in bytes, or undefined once the process is gone. */
   rssBytes(): number | undefined;
+  /** CPU seconds (user + system) the process has used so far, or undefined once it is gone. */
+  cpuSeconds(): number | undefined;
   /** The sandbox executor: the server's child process running sandbox/executor/main.ts. */
   executorPid(): number | undefined;
   /** SIGTERM, then waits for a clean exit (the lineage log writes its final checkpoint). */
@@ -96,6 +98,7 @@ function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
           exited,
           output: () => out,
           rssBytes: () => rssBytes(pid),
+          cpuSeconds: () => cpuSeconds(pid),
           executorPid: () => childPids(pid).find((c) => commandLine(c).includes('executor')),
           stop: async () => {
             proc.kill('SIGTERM');
@@ -118,6 +121,20 @@ export function rssBytes(pid: number): number | undefined {
   try {
     const m = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m?.[1] ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux's USER_HZ, the unit of the times in /proc/<pid>/stat: 100 on every architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process (fields 14 and 15 of /proc/<pid>/stat), in seconds. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
   } catch {
     return undefined;
   }
