@@ -114,10 +114,14 @@ describe('providerReport', () => {
     expect(providerReport({ ...input, provider: 'univ-a' }).providers).toEqual([]);
   });
 
-  it('refuses a window that ends before it starts (BAD_REQUEST)', () => {
+  it.each([
+    { name: 'a window that ends before it starts', from: '2026-03-06', to: '2026-03-03' },
+    { name: 'a day that does not exist', from: '2026-02-30', to: undefined },
+    { name: 'a date that is not YYYY-MM-DD', from: undefined, to: '2026-3-3' },
+  ])('refuses $name (BAD_REQUEST)', ({ from, to }) => {
     let caught: unknown;
     try {
-      providerReport({ ...input, from: '2026-03-06', to: '2026-03-03' });
+      providerReport({ ...input, ...(from ? { from } : {}), ...(to ? { to } : {}) });
     } catch (e) {
       caught = e;
     }

@@ -55,6 +55,12 @@ export interface ProviderReport {
   readonly providers: ProviderFigures[];
 }
 
+/** YYYY-MM-DD naming a day that exists (not 2026-02-30). */
+const isCalendarDate = (d: string): boolean => {
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(d) ? Date.parse(`${d}T00:00:00Z`) : Number.NaN;
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+};
+
 const mix = (): Mix => ({ unconditional: 0, conditional: 0, none: 0 });
 
 /** The median of a non-empty list; the mean of the middle two for an even count. */
@@ -69,6 +75,7 @@ export function providerReport(input: ProviderReportInput): ProviderReport {
   const { catalog, calendar, now } = input;
   const from = input.from ?? null;
   const to = input.to ?? null;
+  for (const d of [from, to]) if (d !== null && !isCalendarDate(d)) throw new AppError('BAD_REQUEST', 'the report window must be given as calendar dates');
   if (from !== null && to !== null && from > to) throw new AppError('BAD_REQUEST', 'the report window must run from a date to a later one');
   const inWindow = (at: string): boolean => {
     const day = calendar.localDate(new Date(at));
