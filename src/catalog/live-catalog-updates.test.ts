@@ -11,7 +11,9 @@ import { CatalogChangeBook } from '../governance/catalog-changes.ts';
 import { openNdjsonEventLog } from '../governance/event-log.ts';
 import { WorkingDayCalendar } from '../governance/working-days.ts';
 import { LiveCatalog } from './live-catalog.ts';
-import { problemFields, relativeConfigFile, restoreLiveCatalog } from './live-catalog-updates.ts';
+import { problemFields, relativeConfigFile, reloadCatalog, restoreLiveCatalog } from './live-catalog-updates.ts';
+import { createJsonLogger } from '../api/logger.ts';
+import { AppError } from '../errors.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const files = loadCatalog(path.join(root, 'datasets'));
@@ -87,5 +89,48 @@ describe('how a failing file is named', () => {
   it('keeps the field paths of the problems and drops their messages', () => {
     expect(problemFields(new ConfigFileError('f', "levels.L2.groupKey: must be 'raw' (was 'x'); dp.k: must be positive"))).toEqual(['levels.L2.groupKey', 'dp.k']);
     expect(problemFields(new ConfigFileError('f', 'not valid YAML (Unexpected flow-map-end token: x)'))).toEqual(['(syntax)']);
+  });
+});
+
+describe('reloadCatalog with applied changes', () => {
+  /** A copy of datasets/ and policies/ to edit. */
+  const configCopy = () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'dsbx-live-config-'));
+    dirs.push(d);
+    fs.cpSync(path.join(root, 'policies'), path.join(d, 'policies'), { recursive: true });
+    for (const id of files.datasets.map((x) => x.id)) {
+      fs.mkdirSync(path.join(d, 'datasets', id), { recursive: true });
+      fs.copyFileSync(path.join(root, 'datasets', id, 'dataset.yaml'), path.join(d, 'datasets', id, 'dataset.yaml'));
+    }
+    return { datasetsDir: path.join(d, 'datasets'), policiesDir: path.join(d, 'policies') };
+  };
+
+  it('re-applies them over the reloaded files, and keeps the last good version naming the change that no longer fits', async () => {
+    const cfg = configCopy();
+    const s = await start(logFile());
+    const c = s.book.propose(steward, { dataset: 'population', reason: 'r', edits: [{ op: 'set_level', table: 'residents', column: 'phone', level: 'L3' }, { op: 'set_mask', table: 'residents', column: 'phone', mask: null }] }).change;
+    s.book.review(admin, c.id, 'approve', undefined);
+    const prepared = await s.live.prepare(makeCatalog(s.book.candidate(admin, c.id)), policy);
+    s.book.markApplied(admin, c.id, { version: 2, hash: prepared.hash });
+    prepared.install(2);
+    const lines: string[] = [];
+    const logger = createJsonLogger((l) => lines.push(l));
+    let failures = 0;
+    const reload = () => reloadCatalog({ live: s.live, dirs: cfg, changes: s.book, by: admin, logger, onFailure: () => failures++ });
+
+    const same = await reload();
+    expect(same).toMatchObject({ changed: false, snapshot: { version: 2 } });
+    expect(s.live.catalog.table('population', 'residents')!.table.columns.find((x) => x.name === 'phone')!.level).toBe('L3');
+
+    const file = path.join(cfg.datasetsDir, 'population', 'dataset.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').split('\n').filter((l) => !l.includes('name: phone,')).join('\n'));
+    const refused = await reload().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('CONFLICT');
+    expect((refused as AppError).details).toMatchObject({ file: 'datasets/population/dataset.yaml', change: c.id, state: 'kept', catalogVersion: s.live.current().id });
+    expect(s.live.current().version).toBe(2);
+    expect(failures).toBe(1);
+    expect(lines.join('')).not.toContain(cfg.datasetsDir);
+    s.close();
   });
 });

@@ -102,11 +102,11 @@ export async function reloadCatalog(opts: {
   const { live, dirs, changes, by, logger } = opts;
   return live.exclusive(async () => {
     const kept = live.current();
-    const fail = (file: string | null, fields: readonly string[], why: string): AppError => {
+    const fail = (file: string | null, fields: readonly string[], why: string, change?: string): AppError => {
       opts.onFailure?.();
-      logger.error('config_reload_failed', { file, fields: [...fields], why, keptVersion: kept.id });
+      logger.error('config_reload_failed', { file, fields: [...fields], why, keptVersion: kept.id, change: change ?? null });
       return new AppError('CONFLICT', 'the configuration files do not validate; the last good catalog and policy stay in force', {
-        ...(file ? { file } : {}), fields: [...fields], state: 'kept', catalogVersion: kept.id,
+        ...(file ? { file } : {}), fields: [...fields], state: 'kept', catalogVersion: kept.id, ...(change ? { change } : {}),
       });
     };
     let prepared;
@@ -118,7 +118,12 @@ export async function reloadCatalog(opts: {
     } catch (e) {
       if (e instanceof ConfigFileError) throw fail(relativeConfigFile(e.file, dirs), problemFields(e), 'invalid');
       // A recorded change that no longer fits the files: the paths it reports are inside the dataset entry.
-      if (e instanceof AppError) throw fail(null, ((e.details?.['problems'] as { path: string }[] | undefined) ?? []).map((p) => p.path), 'changes_do_not_apply');
+      if (e instanceof AppError) {
+        const d = e.details ?? {};
+        const fields = ((d['problems'] as { path: string }[] | undefined) ?? []).map((p) => p.path);
+        const file = typeof d['dataset'] === 'string' ? `${path.basename(dirs.datasetsDir)}/${d['dataset']}/dataset.yaml` : null;
+        throw fail(file, fields, 'changes_do_not_apply', typeof d['change'] === 'string' ? d['change'] : undefined);
+      }
       throw fail(null, [], 'unreadable');
     }
     if (prepared.unchanged) {

@@ -44,15 +44,13 @@ export interface CatalogChange {
   readonly applied: { readonly by: string; readonly at: string; readonly version: number; readonly hash: string } | null;
 }
 
-const editView = type('Record<string, unknown>');
-
 export const CatalogChangeViewSchema = type({
   id: 'string',
   dataset: 'string',
   provider: 'string',
   proposer: { sub: 'string', org: 'string', '+': 'delete' },
   reason: 'string',
-  edits: editView.array(),
+  edits: CatalogEditSchema.array(),
   state: "'proposed' | 'approved' | 'rejected' | 'applied'",
   proposedAt: 'string',
   reviewDeadline: 'string',
@@ -190,7 +188,13 @@ export class CatalogChangeBook {
     let datasets = [...base];
     for (const id of this.#appliedOrder) {
       const c = this.#changes.get(id)!;
-      datasets = applyCatalogEdits(datasets, c.dataset, c.edits, { lenient: true });
+      try {
+        datasets = applyCatalogEdits(datasets, c.dataset, c.edits, { lenient: true });
+      } catch (e) {
+        // Name the change that no longer fits the files, so that whoever edited them knows what to reconcile.
+        if (e instanceof AppError) throw new AppError(e.code, 'an applied catalog change no longer fits the catalog files', { ...e.details, change: id, dataset: c.dataset });
+        throw e;
+      }
     }
     return datasets;
   }
