@@ -75,10 +75,12 @@ export class OpenDataReader {
   }
 
   /**
-   * One page. `caller` is the verified license when a token was sent, else undefined: an unconditional table
-   * is read by anyone; a conditional one needs a license and an approved application naming it.
+   * Checks a request without reading anything: the table is open and active, the limit, cursor and
+   * application fit its kind, and the caller may ask for it (an unconditional table: anyone; a conditional
+   * one: a license naming an application, which the pipeline then checks is approved and covers the read).
+   * `caller` is the verified license when a token was sent, else undefined.
    */
-  async read(caller: Principal | undefined, req: PageRequest): Promise<OpenPage> {
+  plan(caller: Principal | undefined, req: PageRequest): PagePlan {
     const open = this.resolve(req.dataset, req.table);
     const name = `${open.dataset.id}.${open.table.name}`;
     if (open.open === 'unconditional') {
@@ -90,23 +92,44 @@ export class OpenDataReader {
       }
       const position = req.cursor === undefined ? null : decodeCursor(req.cursor, name, open.order.shape);
       // A token, when sent, only names who read: the table is public to anyone.
-      const answer = await this.#deps.pipeline.run(caller ?? ANONYMOUS, { sql: pageSql(open, position, limit), purpose: OPEN_DATA_PURPOSE, mode: 'rows' });
-      return { table: open, columns: answer.columns, rows: answer.rows, next: nextAfterKey(open, name, answer, limit), lineageId: answer.lineageId, desensitization: null };
+      return { open, name, position, limit, reader: caller ?? ANONYMOUS, application: undefined };
     }
-
     if (req.limit !== undefined) throw new AppError('BAD_REQUEST', 'a conditionally open table is paged by hour-of-day windows; limit does not apply');
     if (caller === undefined) throw new AppError('UNAUTHENTICATED', 'a conditionally open table is released only to a licensed caller');
     if (req.application === undefined) {
       throw new AppError('NOT_LICENSED', 'a conditionally open table is released only under an approved application', { datasets: [open.dataset.id] });
     }
     const position: PagePosition | null = req.cursor === undefined ? null : decodeCursor(req.cursor, name, undefined);
-    const answer = await this.#deps.pipeline.run(caller, {
-      sql: pageSql(open, position, this.#deps.maxLimit()), purpose: OPEN_DATA_PURPOSE, mode: 'rows', application: req.application,
+    return { open, name, position, limit: this.#deps.maxLimit(), reader: caller, application: req.application };
+  }
+
+  /** Reads the planned page through the pipeline (which records it in lineage before it returns). */
+  async read(plan: PagePlan): Promise<OpenPage> {
+    const { open, name, position, limit } = plan;
+    const answer = await this.#deps.pipeline.run(plan.reader, {
+      sql: pageSql(open, position, limit), purpose: OPEN_DATA_PURPOSE, mode: 'rows',
+      ...(plan.application !== undefined ? { application: plan.application } : {}),
     });
+    if (open.open === 'unconditional') {
+      return { table: open, columns: answer.columns, rows: answer.rows, next: nextAfterKey(open, name, answer, limit), lineageId: answer.lineageId, desensitization: null };
+    }
     const hour = position && 'hour' in position ? position.hour : 0;
     const next = open.window !== null && hour < 23 ? encodeCursor(name, { hour: hour + 1 }) : null;
     return { table: open, columns: answer.columns, rows: answer.rows, next, lineageId: answer.lineageId, desensitization: desensitizationOf(open, answer) };
   }
+}
+
+/** A checked request: what one page reads, for whom, and under which application. */
+export interface PagePlan {
+  readonly open: OpenTable;
+  /** `dataset.table` */
+  readonly name: string;
+  readonly position: PagePosition | null;
+  /** Rows a page (unconditional); the row cap (conditional, where the rewrite caps the window anyway). */
+  readonly limit: number;
+  /** Who is recorded as reading: the token's subject, or "anonymous". */
+  readonly reader: Principal;
+  readonly application: string | undefined;
 }
 
 /** A full page may have a successor (the last page may then be empty); a short page is the last. */

@@ -130,12 +130,17 @@ export function registerOpenDataRoutes(routes: RouteTable, deps: AppDeps): void 
       try {
         const format = chooseFormat(query.format, c.req.header('accept'));
         const limit = query.limit === undefined ? undefined : Number(query.limit);
-        const open = reader.resolve(params.dataset, params.table);
+        const plan = reader.plan(caller, {
+          dataset: params.dataset, table: params.table,
+          ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+          ...(query.application !== undefined ? { application: query.application } : {}),
+        });
         const headers: Record<string, string> = {};
-        if (open.open === 'unconditional') {
+        if (plan.open.open === 'unconditional') {
           const tag = pageEntityTag({
-            dataVersion: dataVersion(domainFile), catalogVersion: currentCatalogVersion(), status: 'active', table: `${open.dataset.id}.${open.table.name}`,
-            cursor: query.cursor ?? null, limit: limit ?? DEFAULT_LIMIT, format,
+            dataVersion: dataVersion(domainFile), catalogVersion: currentCatalogVersion(), status: 'active', table: plan.name,
+            cursor: query.cursor ?? null, limit: plan.limit, format,
           });
           headers['ETag'] = tag;
           headers['Cache-Control'] = PUBLIC_CACHE;
@@ -144,12 +149,7 @@ export function registerOpenDataRoutes(routes: RouteTable, deps: AppDeps): void 
         } else {
           headers['Cache-Control'] = PRIVATE_CACHE;
         }
-        const page = await reader.read(caller, {
-          dataset: params.dataset, table: params.table,
-          ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
-          ...(limit !== undefined ? { limit } : {}),
-          ...(query.application !== undefined ? { application: query.application } : {}),
-        });
+        const page = await reader.read(plan);
         const next = page.next === null ? null : nextUrl(c.req.path, page.next, limit, format, query.format !== undefined, query.application);
         return pageResponse(c, page, format, next, headers);
       } catch (e) {
