@@ -1,11 +1,12 @@
 // The stewards' and admins' actions from the Queues page: each form is checked with the same arktype schema
 // as its API route, then performed by the same governance method the route calls (ApplicationBook.decide,
-// .coordinate, ObjectionBook.resolve), and recorded in the lineage log with the same facts. The rules (who
+// .coordinate, ObjectionBook.resolve, CatalogChangeBook.review), and recorded in the lineage log with the same facts. The rules (who
 // may act, which transition is legal, that a denial needs a reason) live only in src/governance.
 import { type } from 'arktype';
 import type { Principal } from '../auth/principal.ts';
 import { AppError } from '../errors.ts';
 import { CoordinationDecisionSchema, DecisionRequestSchema } from '../governance/applications.ts';
+import { CatalogChangeReviewSchema } from '../governance/catalog-changes.ts';
 import type { Governance } from '../governance/governance.ts';
 import { ResolutionRequestSchema, type ResolutionAction } from '../governance/objections.ts';
 
@@ -21,7 +22,8 @@ export const RESOLUTION_ACTIONS = RESOLUTION_CANDIDATES.filter(
 export type QueueAction =
   | { readonly kind: 'decide'; readonly id: string; readonly decision: 'approve' | 'deny'; readonly reason?: string }
   | { readonly kind: 'coordinate'; readonly id: string; readonly decision: 'grant' | 'uphold'; readonly reason: string }
-  | { readonly kind: 'resolve'; readonly id: string; readonly action: ResolutionAction; readonly reason: string };
+  | { readonly kind: 'resolve'; readonly id: string; readonly action: ResolutionAction; readonly reason: string }
+  | { readonly kind: 'review'; readonly id: string; readonly decision: 'approve' | 'reject'; readonly reason?: string };
 
 export interface QueueActionOutcome {
   /** The transition, e.g. application.approved or objection.suspended. */
@@ -56,6 +58,11 @@ export function parseQueueAction(kind: QueueAction['kind'], id: string, body: Re
       if (form instanceof type.errors) throw invalid();
       return { kind, id, action: form.action, reason: form.reason };
     }
+    case 'review': {
+      const form = CatalogChangeReviewSchema({ decision: str(body['decision']), ...withReason });
+      if (form instanceof type.errors) throw invalid();
+      return { kind, id, decision: form.decision, ...(form.reason ? { reason: form.reason } : {}) };
+    }
   }
 }
 
@@ -64,6 +71,11 @@ export async function performQueueAction(g: Governance, by: Principal, a: QueueA
   if (a.kind === 'resolve') {
     const t = g.objections.resolve(by, a.id, a.action, a.reason);
     const lineageId = await g.record(by, { action: t.action, reason: t.reason, application: null, datasets: [t.objection.request.dataset] });
+    return { action: t.action, lineageId };
+  }
+  if (a.kind === 'review') {
+    const t = g.catalogChanges.review(by, a.id, a.decision, a.reason);
+    const lineageId = await g.record(by, { action: t.action, reason: t.reason, application: null, datasets: [t.change.dataset] });
     return { action: t.action, lineageId };
   }
   const t = a.kind === 'decide' ? g.applications.decide(by, a.id, a.decision, a.reason) : g.applications.coordinate(by, a.id, a.decision, a.reason);

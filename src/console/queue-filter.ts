@@ -61,6 +61,12 @@ export function matchesApplication(a: ApplicationView, f: QueueFilter): boolean 
   return !f.overdueOnly || a.overdue;
 }
 
+/** Catalog change proposals have deadlines too (5 working days to review, 10 to apply): "overdue only" applies. */
+export function matchesCatalogChange(c: { readonly dataset: string; readonly overdue: boolean }, f: QueueFilter): boolean {
+  if (f.dataset && c.dataset !== f.dataset) return false;
+  return !f.overdueOnly || c.overdue;
+}
+
 /** "Overdue only" is about applications (objections carry no deadline), so it hides no objection. */
 export function matchesObjection(o: { readonly state: ObjectionState; readonly dataset: string }, f: QueueFilter): boolean {
   if (f.objectionState && o.state !== f.objectionState) return false;

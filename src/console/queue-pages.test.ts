@@ -260,6 +260,47 @@ describe('objections and suspended datasets', () => {
   });
 });
 
+describe('catalog change proposals', () => {
+  const propose = () =>
+    g.catalogChanges.propose(principals.steward!, {
+      dataset: 'social_security',
+      reason: 'clearer table title',
+      edits: [{ op: 'set_title', table: 'insured', title: { zh: '参保人员', en: 'Insured persons' } }],
+    }).change;
+
+  it('lets an admin review a proposal (a rejection needs a reason) and shows the steward the outcome read only', async () => {
+    const c = propose();
+    const steward = await html(await signedIn(tokens.steward), '/console/queues');
+    expect(rowOf(steward, c.id)).toContain('data-state="proposed"');
+    expect(steward).not.toContain(`action="/console/queues/catalog-changes/${c.id}/review"`);
+    expect(steward).toContain('set_title insured');
+
+    const admin = await signedIn(tokens.admin);
+    const page = await html(admin, '/console/queues');
+    expect(page).toContain(`action="/console/queues/catalog-changes/${c.id}/review"`);
+    const token = TestBrowser.field(page, 'formToken');
+    const noReason = await admin.fetch(`/console/queues/catalog-changes/${c.id}/review`, { form: { formToken: token, decision: 'reject', reason: '' } });
+    expect(noReason.status).toBe(400);
+    expect(await noReason.text()).toContain('data-error-code="BAD_REQUEST"');
+    const res = await admin.fetch(`/console/queues/catalog-changes/${c.id}/review`, { form: { formToken: token, decision: 'approve', reason: '' } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/console/queues?done=catalog.change_approved#item-${c.id}`);
+    expect(g.catalogChanges.get(c.id)!.state).toBe('approved');
+    const again = await admin.fetch(`/console/queues/catalog-changes/${c.id}/review`, { form: { formToken: token, decision: 'reject', reason: 'too late' } });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('data-current-state="approved"');
+  });
+
+  it("refuses a steward's review with FORBIDDEN", async () => {
+    const c = propose();
+    const b = await signedIn(tokens.steward);
+    const res = await b.fetch(`/console/queues/catalog-changes/${c.id}/review`, { form: { formToken: await formToken(b), decision: 'approve' } });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('data-error-code="FORBIDDEN"');
+    expect(g.catalogChanges.get(c.id)!.state).toBe('proposed');
+  });
+});
+
 describe('filters', () => {
   it('shows only overdue applications when asked, and only the chosen state', async () => {
     const late = submit(12);

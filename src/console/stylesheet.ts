@@ -108,9 +108,9 @@ table.grid.queue tr.overdue td { background: #fff4e5; }
 table.grid.queue tr.overdue td:first-child { box-shadow: inset 4px 0 0 var(--l3); }
 .badge.overdue { background: var(--l3); color: #fff; margin-top: 4px; }
 .badge[data-state] { background: #eef1f6; color: var(--ink); }
-.badge[data-state="pending"], .badge[data-state="filed"], .badge[data-state="coordination_requested"] { background: #fff7e0; color: #8a5a00; }
-.badge[data-state="approved"], .badge[data-state="coordination_granted"], .badge[data-state="restored"], .badge[data-state="reopened"] { background: var(--allow-bg); color: var(--allow); }
-.badge[data-state="denied"], .badge[data-state="coordination_upheld"], .badge[data-state="suspended"], .badge[data-state="withdrawn"] { background: var(--deny-bg); color: var(--deny); }
+.badge[data-state="pending"], .badge[data-state="filed"], .badge[data-state="coordination_requested"], .badge[data-state="proposed"] { background: #fff7e0; color: #8a5a00; }
+.badge[data-state="approved"], .badge[data-state="coordination_granted"], .badge[data-state="restored"], .badge[data-state="reopened"], .badge[data-state="applied"] { background: var(--allow-bg); color: var(--allow); }
+.badge[data-state="denied"], .badge[data-state="coordination_upheld"], .badge[data-state="suspended"], .badge[data-state="withdrawn"], .badge[data-state="rejected"] { background: var(--deny-bg); color: var(--deny); }
 form.queue-action { margin: 0; display: flex; flex-direction: column; gap: 6px; }
 form.queue-action label.reason { display: flex; flex-direction: column; gap: 2px; }
 form.queue-action textarea { height: auto; font-size: 12.5px; }

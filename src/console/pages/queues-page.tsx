@@ -1,9 +1,10 @@
 // The Queues page: the filter form, the applications (deadline, overdue highlighted, state, applicant, scope),
-// the objections, and the suspended or withdrawn datasets with who, why and since. Action forms (each with the
+// the objections, the suspended or withdrawn datasets with who, why and since, and catalog change proposals. Action forms (each with the
 // session's anti-CSRF token) appear only where this license could act; the governance rules decide anyway.
 import type { Principal } from '../../auth/principal.ts';
 import { hasRole } from '../../auth/principal.ts';
 import type { ApplicationView } from '../../governance/applications.ts';
+import type { CatalogChangeView } from '../../governance/catalog-changes.ts';
 import type { ObjectionViewSchema, ResolutionAction } from '../../governance/objections.ts';
 import type { Dictionary } from '../i18n/dictionary.ts';
 import { CONSOLE_BASE } from '../console-env.ts';
@@ -28,11 +29,12 @@ export interface QueuesPageProps {
   readonly applications: readonly ApplicationView[];
   readonly objections: readonly ObjectionView[];
   readonly suspensions: readonly SuspensionNote[];
+  readonly catalogChanges: readonly CatalogChangeView[];
   readonly resolutionActions: readonly ResolutionAction[];
   readonly notice?: QueueNotice;
 }
 
-type StateName = ApplicationView['state'] | ObjectionView['state'] | SuspensionNote['status'] | 'active';
+type StateName = ApplicationView['state'] | ObjectionView['state'] | CatalogChangeView['state'] | SuspensionNote['status'] | 'active';
 const stateLabel = (t: Dictionary, s: StateName): string => t[`state_${s}`];
 
 function StateBadge(props: { t: Dictionary; state: StateName }) {
@@ -69,7 +71,33 @@ function Notice(props: { t: Dictionary; notice: QueueNotice }) {
   );
 }
 
-const STATE_NAMES = new Set<string>([...APPLICATION_STATES, ...OBJECTION_STATES, 'active']);
+const STATE_NAMES = new Set<string>([...APPLICATION_STATES, ...OBJECTION_STATES, 'proposed', 'rejected', 'applied', 'active']);
+
+/** One edit of a catalog change, as `op table.column`. */
+const editSummary = (e: CatalogChangeView['edits'][number]): string => {
+  const at = e as { readonly table?: string; readonly column?: string };
+  return [e.op, [at.table, at.column].filter(Boolean).join('.')].filter(Boolean).join(' ');
+};
+
+function CatalogChangeActions(props: { t: Dictionary; principal: Principal; formToken: string; c: CatalogChangeView }) {
+  const { t, c } = props;
+  // Review is the data management department's; applying installs a catalog version and stays with the API.
+  if (!(c.state === 'proposed' && hasRole(props.principal, 'admin'))) return <span class="muted small">{t.readOnly}</span>;
+  return (
+    <form method="post" action={`${CONSOLE_BASE}/queues/catalog-changes/${c.id}/review`} class="queue-action">
+      <input type="hidden" name="formToken" value={props.formToken} />
+      <ReasonField t={t} id={c.id} />
+      <div class="actions">
+        <button class="primary" type="submit" name="decision" value="approve">
+          {t.approve}
+        </button>
+        <button class="danger" type="submit" name="decision" value="reject">
+          {t.rejectAction}
+        </button>
+      </div>
+    </form>
+  );
+}
 const isStateName = (s: string): s is StateName => STATE_NAMES.has(s);
 
 function ReasonField(props: { t: Dictionary; id: string }) {
@@ -325,6 +353,69 @@ export function QueuesPage(props: QueuesPageProps) {
                     </td>
                     <td>
                       <ObjectionActions t={t} principal={props.principal} formToken={props.formToken} o={o} actions={props.resolutionActions} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section class="card" data-testid="catalog-changes">
+        <h2>{t.catalogChangesTitle}</h2>
+        {props.catalogChanges.length === 0 ? (
+          <p class="muted">{t.noCatalogChanges}</p>
+        ) : (
+          <table class="grid queue">
+            <colgroup>
+              <col class="time" />
+              <col class="who" />
+              <col />
+              <col class="state" />
+              <col class="deadline" />
+              <col class="act" />
+            </colgroup>
+            <thead>
+              <tr>
+                <th>{t.colProposed}</th>
+                <th>{t.colProposer}</th>
+                <th>{t.colChange}</th>
+                <th>{t.colState}</th>
+                <th>{t.colDeadline}</th>
+                <th>{t.colActions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.catalogChanges.map((c) => {
+                const deadline = c.state === 'proposed' ? c.reviewDeadline : c.state === 'approved' ? c.updateDeadline : null;
+                return (
+                  <tr id={`item-${c.id}`} data-catalog-change-id={c.id} data-state={c.state} data-overdue={String(c.overdue)} class={c.overdue ? 'overdue' : undefined}>
+                    <td>{UTC_TIME(c.proposedAt)}</td>
+                    <td>
+                      <strong>{c.proposer.org}</strong>
+                      <br />
+                      <span class="muted small">{c.proposer.sub}</span>
+                    </td>
+                    <td>
+                      <span class="mono">{c.dataset}</span> · <span class="small">{c.reason}</span>
+                      <div class="small mono">{c.edits.map(editSummary).join('; ')}</div>
+                    </td>
+                    <td>
+                      <StateBadge t={t} state={c.state} />
+                      {c.review?.reason ? <div class="small muted">{c.review.reason}</div> : null}
+                      {c.applied ? <div class="small muted mono">{c.applied.catalogVersion.slice(0, 20)}</div> : null}
+                    </td>
+                    <td>
+                      {deadline ? t.deadlineOn(deadline) : '—'}
+                      {c.overdue ? (
+                        <div>
+                          <span class="badge overdue">{t.overdue}</span>
+                        </div>
+                      ) : null}
+                    </td>
+                    <td>
+                      <CatalogChangeActions t={t} principal={props.principal} formToken={props.formToken} c={c} />
                     </td>
                   </tr>
                 );

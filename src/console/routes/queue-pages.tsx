@@ -1,5 +1,6 @@
 // The Queues page and its action forms (post/redirect/get). Stewards see their organisation's applications,
-// objections and suspended datasets and act on them; admins see all and coordinate. A refused action (no
+// objections, suspended datasets and catalog change proposals and act on them; admins see all, coordinate
+// denied applications and review catalog changes (applying one stays with the API: it installs a catalog version). A refused action (no
 // reason, an illegal transition, not theirs) re-renders the page with the governance error's code and status.
 import type { Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -10,7 +11,7 @@ import { isAppError } from '../../errors.ts';
 import type { ApplicationView } from '../../governance/applications.ts';
 import { CONSOLE_BASE, type ConsoleEnv } from '../console-env.ts';
 import { parseQueueAction, performQueueAction, RESOLUTION_ACTIONS, type QueueAction } from '../queue-actions.ts';
-import { matchesApplication, matchesObjection, parseQueueFilter } from '../queue-filter.ts';
+import { matchesApplication, matchesCatalogChange, matchesObjection, parseQueueFilter } from '../queue-filter.ts';
 import { renderPage } from '../pages/render-page.tsx';
 import { QueuesPage, type QueueNotice } from '../pages/queues-page.tsx';
 import { RefusalPage } from '../pages/refusal-page.tsx';
@@ -51,6 +52,9 @@ export function registerQueuePages(app: Hono<ConsoleEnv>, deps: AppDeps, session
     const objections = parsed.ok
       ? g.objections.list(p).map((o) => g.objections.view(o, p)).filter((o) => matchesObjection(o, parsed.filter)).sort((a, b) => b.filedAt.localeCompare(a.filedAt))
       : [];
+    const changes = parsed.ok
+      ? g.catalogChanges.list(p).map((x) => g.catalogChanges.view(x, now)).filter((x) => matchesCatalogChange(x, parsed.filter)).sort((a, b) => b.proposedAt.localeCompare(a.proposedAt))
+      : [];
     const mine = (dataset: string) => hasRole(p, 'admin') || deps.catalog.dataset(dataset)?.provider.id === p.org;
     const suspensions = parsed.ok
       ? suspendedDatasets(deps.catalog, (d) => g.datasetStatus.status(d), readGovernanceEvents(stateDir), (d) => mine(d) && (!parsed.filter.dataset || parsed.filter.dataset === d))
@@ -68,6 +72,7 @@ export function registerQueuePages(app: Hono<ConsoleEnv>, deps: AppDeps, session
         applications={applications}
         objections={objections}
         suspensions={suspensions}
+        catalogChanges={changes}
         resolutionActions={RESOLUTION_ACTIONS}
         {...(notice ? { notice } : {})}
       />,
@@ -100,8 +105,9 @@ export function registerQueuePages(app: Hono<ConsoleEnv>, deps: AppDeps, session
   app.post('/queues/applications/:id/decision', guard, act('decide'));
   app.post('/queues/applications/:id/coordination', guard, act('coordinate'));
   app.post('/queues/objections/:id/resolution', guard, act('resolve'));
+  app.post('/queues/catalog-changes/:id/review', guard, act('review'));
   // A refused action is rendered at the form's address: its language links (GET) lead back to the queues.
-  for (const p of ['/queues/applications/:id/decision', '/queues/applications/:id/coordination', '/queues/objections/:id/resolution']) {
+  for (const p of ['/queues/applications/:id/decision', '/queues/applications/:id/coordination', '/queues/objections/:id/resolution', '/queues/catalog-changes/:id/review']) {
     app.get(p, guard, (c) => c.redirect(QUEUES, 303));
   }
 }
