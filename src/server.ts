@@ -81,8 +81,9 @@ export async function createService(config: Config, opts: ServiceOptions = {}): 
       live, dirs: config, by, logger,
       ...(qp ? { changes: qp.governance.catalogChanges, onFailure: () => qp.metrics.configReloadFailures.inc() } : {}),
     });
-    if (outcome.changed && qp) await qp.governance.record(by, { action: 'catalog.reloaded', reason: null, application: null, datasets: [] });
-    return outcome;
+    if (!outcome.changed || !qp) return outcome;
+    const lineageId = await qp.governance.record(by, { action: 'catalog.reloaded', reason: null, application: null, datasets: [] });
+    return { ...outcome, lineageId };
   };
   const deps: AppDeps = {
     config, catalog: live.catalog, policy: live.policy, live: { catalog: live, reload }, verifier, jwks: keys.jwks as AppDeps['jwks'], logger, version, health,

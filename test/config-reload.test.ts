@@ -120,6 +120,9 @@ describe('POST /v1/admin/reload', () => {
     expect(body).toMatchObject({ changed: true, version: 2 });
     expect(body.catalogVersion).toMatch(/^v2:[0-9a-f]{16}$/);
     expect(await version()).toBe(body.catalogVersion);
+    const rec = await json(await t.request(`/v1/lineage/${body.lineageId}`, { token: reviewer }));
+    expect(rec).toMatchObject({ kind: 'governance', subject: 'dmd-admin', catalogVersion: body.catalogVersion });
+    expect(rec.decision.reasons[0].rule).toBe('catalog.reloaded');
     const now = await json(await query());
     expect(now.disclosure.threshold).toEqual({ k: 20, rounding: 10 });
     expect((await json(await t.request(`/v1/lineage/${now.lineageId}`, { token: reviewer }))).catalogVersion).toBe(body.catalogVersion);

@@ -69,6 +69,8 @@ export async function applyCatalogChange(live: LiveCatalog, changes: CatalogChan
 export interface ReloadOutcome {
   readonly changed: boolean;
   readonly snapshot: CatalogSnapshot;
+  /** The governance lineage record of a reload that made a new version (set by the service, which holds the log). */
+  readonly lineageId?: string;
 }
 
 /** `datasets/health/dataset.yaml`, `policies/grading.yaml`: a config file named without the machine's paths. */

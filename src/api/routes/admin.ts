@@ -5,7 +5,7 @@ import { type } from 'arktype';
 import type { AppDeps } from '../env.ts';
 import type { RouteTable } from '../route-table.ts';
 
-const ReloadResponseSchema = type({ changed: 'boolean', catalogVersion: 'string', version: 'number', '+': 'delete' });
+const ReloadResponseSchema = type({ changed: 'boolean', catalogVersion: 'string', version: 'number', 'lineageId?': 'string', '+': 'delete' });
 
 export function registerAdminRoutes(routes: RouteTable, deps: AppDeps): void {
   const live = deps.live;
@@ -19,7 +19,7 @@ export function registerAdminRoutes(routes: RouteTable, deps: AppDeps): void {
     },
     async (c) => {
       const out = await live.reload(c.var.principal);
-      return { changed: out.changed, catalogVersion: out.snapshot.id, version: out.snapshot.version };
+      return { changed: out.changed, catalogVersion: out.snapshot.id, version: out.snapshot.version, ...(out.lineageId ? { lineageId: out.lineageId } : {}) };
     },
   );
 }
