@@ -64,7 +64,7 @@ export async function startQueryPath(opts: {
   fs.mkdirSync(paths.tmp, { recursive: true });
   const metrics = createMetrics({
     sandboxRestarts: () => sandbox?.stats().restarts ?? 0,
-    governanceOverdue: () => ({ application: governance?.applications.overdueCount() ?? 0 }),
+    governanceOverdue: () => ({ application: governance?.applications.overdueCount() ?? 0, catalog_change: governance?.catalogChanges.overdueCount() ?? 0 }),
   });
   const lineage = await openLineageStore({
     dir: paths.lineage,

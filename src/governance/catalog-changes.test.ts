@@ -54,6 +54,7 @@ describe('CatalogChangeBook deadlines', () => {
     expect(book.view(a, new Date('2026-12-08T02:00:00Z')).overdue).toBe(false);
     expect(book.view(a, new Date('2026-12-21T15:00:00Z')).overdue).toBe(false);
     expect(book.view(a, new Date('2026-12-21T16:30:00Z')).overdue).toBe(true);
+    expect(book.overdueCount(new Date('2026-12-21T16:30:00Z'))).toBe(1);
     const done = book.markApplied(admin, c.id, { version: 2, hash: 'a'.repeat(16) }, new Date('2026-12-22T02:00:00Z')).change;
     expect(book.view(done, new Date('2027-01-30T02:00:00Z')).overdue).toBe(false);
   });

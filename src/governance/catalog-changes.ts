@@ -228,10 +228,23 @@ export class CatalogChangeBook {
     return c;
   }
 
-  view(c: CatalogChange, now = new Date()): CatalogChangeView {
-    const overdue =
+  /** Proposed past the review deadline, or approved past the update deadline. */
+  isOverdue(c: CatalogChange, now = new Date()): boolean {
+    return (
       (c.state === 'proposed' && this.#calendar.isOverdue(c.reviewDeadline, now)) ||
-      (c.state === 'approved' && c.updateDeadline !== null && this.#calendar.isOverdue(c.updateDeadline, now));
+      (c.state === 'approved' && c.updateDeadline !== null && this.#calendar.isOverdue(c.updateDeadline, now))
+    );
+  }
+
+  /** How many changes are overdue now (the dsbx_governance_overdue gauge). */
+  overdueCount(now = new Date()): number {
+    let n = 0;
+    for (const c of this.#changes.values()) if (this.isOverdue(c, now)) n++;
+    return n;
+  }
+
+  view(c: CatalogChange, now = new Date()): CatalogChangeView {
+    const overdue = this.isOverdue(c, now);
     return {
       id: c.id, dataset: c.dataset, provider: c.provider, proposer: { ...c.proposer }, reason: c.reason,
       edits: c.edits.map((e) => ({ ...e })),
