@@ -317,6 +317,17 @@ describe('filters', () => {
     expect(approved).not.toMatch(/data-application-id="[^"]+" data-state="pending"/);
   });
 
+  it('speaks Chinese on request, and a language link from a refused form leads back to the queues', async () => {
+    const b = await signedIn(tokens.steward);
+    const zh = await html(b, '/console/queues?lang=zh');
+    expect(zh).toContain('<html lang="zh-CN">');
+    expect(zh).toContain('治理待办队列');
+    const back = await b.fetch(`/console/queues/applications/${submit(0).id}/decision?lang=en`);
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toBe('/console/queues');
+    expect(await html(b, '/console/queues')).toContain('<html lang="en">');
+  });
+
   it('refuses an unknown state or a repeated filter with a 400 page that keeps the form', async () => {
     const b = await signedIn(tokens.steward);
     for (const q of ['applicationState=lost', 'dataset=Bad!', 'overdue=1&overdue=1']) {
