@@ -91,8 +91,9 @@ export class OpenDataReader {
         throw new AppError('BAD_REQUEST', `limit must be an integer from 1 to ${maxLimit}`, { maxLimit });
       }
       const position = req.cursor === undefined ? null : decodeCursor(req.cursor, name, open.order.shape);
-      // A token, when sent, only names who read: the table is public to anyone.
-      return { open, name, position, limit, reader: caller ?? ANONYMOUS, application: undefined };
+      // A token, when sent, only names who read: the table is public to anyone. Its open type, not its share
+      // type, is what makes it readable here, so the read carries a grant of this one dataset.
+      return { open, name, position, limit, reader: { ...(caller ?? ANONYMOUS), datasets: [open.dataset.id] }, application: undefined };
     }
     if (req.limit !== undefined) throw new AppError('BAD_REQUEST', 'a conditionally open table is paged by hour-of-day windows; limit does not apply');
     if (caller === undefined) throw new AppError('UNAUTHENTICATED', 'a conditionally open table is released only to a licensed caller');
