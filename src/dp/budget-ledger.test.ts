@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
 import { openLineageStore } from '../lineage/embedded-store.ts';
 import type { LineageEntry } from '../lineage/record.ts';
+import type { LineageStore } from '../lineage/store.ts';
 import { generateTestKeys, silentLog } from '../lineage/test-keys.ts';
 import { BudgetLedger } from './budget-ledger.ts';
 
@@ -85,5 +86,32 @@ describe('BudgetLedger.fromLineage', () => {
     await reopened.close();
     expect(ledger.lines('dev', ['health'])[0]).toMatchObject({ spent: 2, remaining: 8 });
     expect(ledger.lines('other', ['health'])[0]).toMatchObject({ spent: 2 });
+  });
+
+  it('sums the same from the index of a store opened from segment sidecars as from replaying every record', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsbx-ledger-'));
+    dirs.push(dir);
+    const keys = await generateTestKeys();
+    const open = () => openLineageStore({ dir, signer: keys.signer, publicJwk: keys.publicJwk, log: silentLog, segmentMaxRecords: 3 });
+    const store = await open();
+    for (let i = 0; i < 20; i++) {
+      await store.append(charge(`dev-${i % 3}`, 0.125 * (i % 4), i % 5 === 4 ? null : { health: 1, transit: 1 }));
+      await store.append({ ...charge(`dev-${i % 3}`, 0.5, { transit: 1 }), kind: 'explain' }); // not a query: never a charge
+    }
+    await store.close();
+    const names = fs.readdirSync(dir).filter((n) => n.endsWith('.idx'));
+    expect(names.length).toBeGreaterThan(10);
+
+    const reopened = await open();
+    expect(reopened.epsilonCharges).toBeDefined();
+    const fromIndex = await BudgetLedger.fromLineage(reopened, 10, ['health', 'transit']);
+    // The same real store, seen only through list(): the ledger replays the records instead.
+    const listOnly = { list: reopened.list.bind(reopened) } as Pick<LineageStore, 'list'> as LineageStore;
+    const replayed = await BudgetLedger.fromLineage(listOnly, 10, ['health', 'transit']);
+    await reopened.close();
+    for (const subject of ['dev-0', 'dev-1', 'dev-2']) {
+      expect(fromIndex.lines(subject, ['health', 'transit'])).toEqual(replayed.lines(subject, ['health', 'transit']));
+    }
+    expect(fromIndex.lines('dev-1', ['health'])[0]!.spent).toBeGreaterThan(0);
   });
 });

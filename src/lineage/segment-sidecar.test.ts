@@ -1,6 +1,7 @@
 // Sidecars of sealed segments, through the real store on real folders: used when they check out, replaced when
 // they are damaged, truncated, missing or do not match their segment, never a way to hide tampering from
 // verification, and never a change in what the reviewer filters answer.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,6 +74,41 @@ async function reopenTwice(dir: string) {
   const second = await openStore(dir);
   return { first, fromSidecarsFirst, second };
 }
+
+describe('the sidecar file', () => {
+  it('decodes to what was encoded', async () => {
+    const { dir } = await logOf13();
+    const sidecar = (await readSidecar(dir, 2))!;
+    expect(decodeSidecar(encodeSidecar(sidecar))).toEqual(sidecar);
+  });
+
+  it('is refused with any byte changed, cut short, or extended', async () => {
+    const { dir } = await logOf13();
+    const buf = await fs.readFile(sidecarPath(dir, 2));
+    for (let i = 0; i < buf.length; i += 13) {
+      const copy = Buffer.from(buf);
+      copy[i]! ^= 0x20;
+      expect(decodeSidecar(copy)).toBeUndefined();
+    }
+    expect(decodeSidecar(buf.subarray(0, buf.length - 1))).toBeUndefined();
+    expect(decodeSidecar(Buffer.concat([buf, Buffer.from([0])]))).toBeUndefined();
+  });
+
+  it('is refused when its own hash checks out but its contents disagree with each other', async () => {
+    const { dir } = await logOf13();
+    const sidecar = (await readSidecar(dir, 2))!;
+    const rehashed = (s: Parameters<typeof encodeSidecar>[0], edit: (body: Buffer) => void = () => undefined) => {
+      const body = encodeSidecar(s).subarray(0, -32);
+      edit(body);
+      return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+    };
+    expect(decodeSidecar(rehashed(sidecar))).toEqual(sidecar);
+    expect(decodeSidecar(rehashed({ ...sidecar, lastHash: 'f'.repeat(64) }))).toBeUndefined();
+    expect(decodeSidecar(rehashed({ ...sidecar, bytes: sidecar.bytes + 1 }))).toBeUndefined();
+    expect(decodeSidecar(rehashed({ ...sidecar, entries: { ...sidecar.entries, segment: new Uint32Array(4).fill(3) } }))).toBeUndefined();
+    expect(decodeSidecar(rehashed({ ...sidecar, entries: { ...sidecar.entries, subject: new Uint32Array(4).fill(99) } }))).toBeUndefined();
+  });
+});
 
 describe('opening from sidecars', () => {
   it('writes a sidecar for each sealed segment and none for the active one', async () => {
