@@ -1,20 +1,23 @@
 // Runs every benchmark of bench/ as a child process (each keeps its own printing, passed through), reads the
 // figures out of what each printed, and writes bench/RESULTS.md: one Markdown table of every figure beside
 // the baseline measured in the same run (where the bench has one) and their ratio.
-// Usage: npx tsx bench/run.ts [--full]   (--full: 1,000,000 residents / lineage records instead of the small scale)
+// Usage: npx tsx bench/run.ts [--full] [--only a,b]   (--full: 1,000,000 residents / lineage records instead of
+// the small scale; --only: just the named benches, for trying one out — RESULTS.md is then not written)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 const full = process.argv.includes('--full');
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? new Set(String(process.argv[onlyArg + 1]).split(',')) : undefined;
 const benchDir = import.meta.dirname;
 const root = path.resolve(benchDir, '..');
 
 /** Small by default so a run takes a few minutes on a laptop; --full is the scale of issue 10's targets. */
 const SCALE = full
-  ? { residents: 1_000_000, iterations: 200, releaseRows: 1_000_000, lineageRecords: 1_000_000, compileRounds: 5 }
-  : { residents: 3_000, iterations: 100, releaseRows: 100_000, lineageRecords: 100_000, compileRounds: 3 };
+  ? { residents: 1_000_000, iterations: 200, releaseRows: 1_000_000, lineageRecords: 1_000_000, compileRounds: 5, loadSeconds: 10 }
+  : { residents: 3_000, iterations: 100, releaseRows: 100_000, lineageRecords: 100_000, compileRounds: 3, loadSeconds: 5 };
 
 interface Figure {
   readonly bench: string;
@@ -71,6 +74,10 @@ const BENCHES: readonly BenchRun[] = [
     parse: (out) => {
       const [b50 = NaN, b90 = NaN] = numbers(out, /baseline\s+direct in-process DuckDB, one connection\s+p50 ([\d.]+) ms\s+p90 ([\d.]+) ms/, 'sandbox');
       const [s50 = NaN, s90 = NaN] = numbers(out, /sandbox\s+Sandbox\.execute \(IPC, executor, gate\)\s+p50 ([\d.]+) ms\s+p90 ([\d.]+) ms/, 'sandbox');
+      const [fresh50 = NaN] = numbers(out, /fresh connection \+ macros \+ guard per query\s+p50 ([\d.]+) ms/, 'sandbox');
+      const [pooled50 = NaN] = numbers(out, /pooled connection \+ guard\s+p50 ([\d.]+) ms/, 'sandbox');
+      const [kept50 = NaN] = numbers(out, /pooled connection, guard verdict remembered\s+p50 ([\d.]+) ms/, 'sandbox');
+      const [tripCount = NaN] = numbers(out, /row release of ([\d,]+) transit trips/, 'sandbox');
       const [dRead = NaN] = numbers(out, /baseline\s+direct in-process read\s+([\d.]+) s/, 'sandbox');
       const [sRead = NaN] = numbers(out, /sandbox\s+executor read \+ gate \+ IPC\s+([\d.]+) s/, 'sandbox');
       const [rowsGate = NaN] = numbers(out, /row release \(4 masks.*?:\s+([\d.]+) s/, 'sandbox');
@@ -78,7 +85,9 @@ const BENCHES: readonly BenchRun[] = [
       return [
         { bench: 'sandbox', figure: 'small aggregate via Sandbox.execute, p50', value: s50, unit: 'ms', baseline: { label: 'direct DuckDB p50', value: b50 } },
         { bench: 'sandbox', figure: 'small aggregate via Sandbox.execute, p90', value: s90, unit: 'ms', baseline: { label: 'direct DuckDB p90', value: b90 } },
-        { bench: 'sandbox', figure: 'row release of all transit trips', value: sRead, unit: 's', baseline: { label: 'direct read', value: dRead } },
+        { bench: 'sandbox', figure: 'executor steps in-process, pooled connection + guard, p50', value: pooled50, unit: 'ms', baseline: { label: 'fresh connection + macros + guard', value: fresh50 } },
+        { bench: 'sandbox', figure: 'executor steps in-process, pooled, guard verdict remembered, p50', value: kept50, unit: 'ms', baseline: { label: 'fresh connection + macros + guard', value: fresh50 } },
+        { bench: 'sandbox', figure: `row release of ${tripCount.toLocaleString('en')} transit trips`, value: sRead, unit: 's', baseline: { label: 'direct read', value: dRead } },
         { bench: 'sandbox', figure: `output gate, ${SCALE.releaseRows.toLocaleString('en')}-row release (masks, pseudonym, k-anon)`, value: rowsGate, unit: 's' },
         { bench: 'sandbox', figure: `output gate, ${SCALE.releaseRows.toLocaleString('en')}-group aggregate release`, value: aggGate, unit: 's' },
       ];
@@ -90,14 +99,49 @@ const BENCHES: readonly BenchRun[] = [
     parse: (out) => {
       const rows = [...out.matchAll(/^\| (.+?)… \| ([\d.]+) \/ ([\d.]+) ms \| ([\d.]+) \/ ([\d.]+) ms \|/gm)];
       if (rows.length === 0) throw new Error('query-latency: no result rows');
-      return rows.flatMap((m) => {
-        const [, sql = '', d50, d99, h50, h99] = m;
-        const q = sql.replaceAll('|', '\\|');
-        return [
-          { bench: 'query-latency', figure: `HTTP p50: ${q}…`, value: Number(h50), unit: 'ms', baseline: { label: 'direct DuckDB p50', value: Number(d50) } },
-          { bench: 'query-latency', figure: `HTTP p99: ${q}…`, value: Number(h99), unit: 'ms', baseline: { label: 'direct DuckDB p99', value: Number(d99) } },
-        ];
+      const perQuery = rows.map((m): Figure => {
+        const [, sql = '', d50, , h50] = m;
+        return { bench: 'query-latency', figure: `HTTP p50: ${sql.replaceAll('|', '\\|')}…`, value: Number(h50), unit: 'ms', baseline: { label: 'direct DuckDB p50', value: Number(d50) } };
       });
+      const summary: Figure[] = [];
+      const small = /small queries \(direct p50 < 100 ms\): (\d+), median p50 overhead ([\d.-]+) ms, worst ([\d.-]+) ms/.exec(out);
+      if (small) {
+        summary.push({ bench: 'query-latency', figure: `p50 overhead, median over the ${small[1]} small queries (< 100 ms direct)`, value: Number(small[2]), unit: 'ms', baseline: { label: 'target', value: 5 } });
+        summary.push({ bench: 'query-latency', figure: 'p50 overhead, worst small query', value: Number(small[3]), unit: 'ms', baseline: { label: 'target', value: 5 } });
+      }
+      const large = /queries of ≥ 100 ms direct: (\d+), end to end \/ direct p50 ([\d.]+)× over their total, worst ([\d.]+)×/.exec(out);
+      if (large) {
+        summary.push({ bench: 'query-latency', figure: `end to end / direct, p50 over the ${large[1]} queries of ≥ 100 ms`, value: Number(large[2]), unit: '×', baseline: { label: 'target', value: 1.15 } });
+        summary.push({ bench: 'query-latency', figure: 'end to end / direct, worst query of ≥ 100 ms', value: Number(large[3]), unit: '×', baseline: { label: 'target', value: 1.15 } });
+      }
+      return [...summary, ...perQuery];
+    },
+  },
+  {
+    name: 'throughput',
+    args: ['--scale', String(SCALE.residents), '--clients', '16', '--seconds', String(SCALE.loadSeconds), '--rounds', '2'],
+    parse: (out) => {
+      const [b = NaN, b50 = NaN, b99 = NaN, bCpu = NaN] = numbers(out, /baseline\s+bare Hono route.*?([\d.]+) req\/s\s+p50 ([\d.]+) ms\s+p99 ([\d.]+) ms\s+cpu ([\d.]+) ms\/req/, 'throughput');
+      const [f = NaN, f50 = NaN, f99 = NaN, fCpu = NaN] = numbers(out, /service\s+full query path.*?([\d.]+) req\/s\s+p50 ([\d.]+) ms\s+p99 ([\d.]+) ms\s+cpu ([\d.]+) ms\/req/, 'throughput');
+      return [
+        { bench: 'throughput', figure: 'small aggregate, 16 clients: requests/s (target ≥ 0.5× bare)', value: f, unit: '/s', baseline: { label: 'bare Hono route + DuckDB', value: b } },
+        { bench: 'throughput', figure: 'small aggregate, 16 clients: p50 latency', value: f50, unit: 'ms', baseline: { label: 'bare Hono route + DuckDB', value: b50 } },
+        { bench: 'throughput', figure: 'small aggregate, 16 clients: p99 latency', value: f99, unit: 'ms', baseline: { label: 'bare Hono route + DuckDB', value: b99 } },
+        { bench: 'throughput', figure: 'CPU time per request (server + executor)', value: fCpu, unit: 'ms', baseline: { label: 'bare Hono route + DuckDB', value: bCpu } },
+      ];
+    },
+  },
+  {
+    name: 'memory',
+    args: ['--scale', String(SCALE.residents), '--clients', '16', '--seconds', String(SCALE.loadSeconds)],
+    parse: (out) => {
+      const [sIdle = NaN, sLoad = NaN] = numbers(out, /server\s+idle RSS (\d+) MiB\s+under load max RSS (\d+) MiB/, 'memory');
+      const [eIdle = NaN, eLoad = NaN, , ePeak = NaN] = numbers(out, /executor\s+idle RSS (\d+) MiB\s+under load max RSS (\d+) MiB\s+after RSS (\d+) MiB\s+peak (\d+) MiB/, 'memory');
+      return [
+        { bench: 'memory', figure: 'server RSS under load (corpus, 16 clients)', value: sLoad, unit: 'MiB', baseline: { label: 'idle', value: sIdle } },
+        { bench: 'memory', figure: 'sandbox executor RSS under load', value: eLoad, unit: 'MiB', baseline: { label: 'idle', value: eIdle } },
+        { bench: 'memory', figure: `sandbox executor peak (VmHWM), ${SCALE.residents.toLocaleString('en')} residents`, value: ePeak, unit: 'MiB', baseline: { label: 'idle', value: eIdle } },
+      ];
     },
   },
   {
@@ -134,6 +178,7 @@ const fmt = (x: number): string => (Number.isNaN(x) ? '—' : Math.abs(x) >= 100
 const figures: Figure[] = [];
 const durations: string[] = [];
 for (const b of BENCHES) {
+  if (only && !only.has(b.name)) continue;
   console.log(`\n== ${b.name} ${b.args.join(' ')}`);
   const { out, seconds } = await runBench(b);
   figures.push(...b.parse(out));
@@ -156,5 +201,9 @@ const lines = [
   `Wall time per bench: ${durations.join(', ')}.`,
   '',
 ];
-fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), lines.join('\n'));
-console.log(`\nwrote bench/RESULTS.md (${figures.length} figures)`);
+if (only) {
+  console.log(`\n${lines.join('\n')}\n(--only: bench/RESULTS.md left as it was)`);
+} else {
+  fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), lines.join('\n'));
+  console.log(`\nwrote bench/RESULTS.md (${figures.length} figures)`);
+}
