@@ -14,6 +14,7 @@ import { canonicalJson } from './lineage/canonical-hash.ts';
 import { openLineageStore } from './lineage/embedded-store.ts';
 import type { LineageStore } from './lineage/store.ts';
 import { SqlCompiler } from './sql/compile.ts';
+import { OneRowPerUnit } from './sql/one-row-per-unit.ts';
 import { Sandbox } from '../sandbox/supervisor.ts';
 import { createMetrics, type ServiceMetrics } from './api/metrics.ts';
 import { QueryPipeline } from './api/query-pipeline.ts';
@@ -78,6 +79,7 @@ export async function startQueryPath(opts: {
     },
   });
   let sandbox: Sandbox | undefined;
+  const oneRowPerUnit = new OneRowPerUnit();
   let dp: { ledger: BudgetLedger; answers: DpAnswerStore };
   let governance: Governance | undefined;
   try {
@@ -102,7 +104,7 @@ export async function startQueryPath(opts: {
     if (answers.skipped > 0) logger.warn('dp', { message: 'recorded dp answers skipped (damaged lines); their queries will be charged again', skipped: answers.skipped });
     dp = { ledger: await BudgetLedger.fromLineage(lineage, live.policy.profiles.dp.budget, dpDatasets), answers };
     // Files plus the applied catalog changes, numbered as the governance log says, each version with its compiler.
-    live.useCompilers((c) => SqlCompiler.create(c));
+    live.useCompilers((c) => SqlCompiler.create(c, { oneRowPerUnit }));
     const g = governance;
     await restoreLiveCatalog(live, g.catalogChanges, () =>
       g.record(SYSTEM_PRINCIPAL, { action: 'catalog.versioned', reason: null, application: null, datasets: [] }),
@@ -117,6 +119,10 @@ export async function startQueryPath(opts: {
       pseudonymSecret: serverSecret,
       ...config.sandbox,
     });
+    // Tables the catalog says hold one row per person are checked against the data before any query.
+    const running = sandbox;
+    const units = await oneRowPerUnit.verify(catalog, async (check) => (await running.execute(check, { subject: 'dsbx', queryId: 'one-row-per-unit' })).rows[0]?.[0]);
+    if (units.refuted.length > 0) logger.warn('catalog', { message: 'not one row per privacy unit in the data: units counted with count(DISTINCT)', tables: units.refuted.join(',') });
   } catch (e) {
     live.close();
     governance?.close();

@@ -34,6 +34,11 @@ export const TableSchema = type({
   name: /^[a-z][a-z0-9_]*$/,
   title: localized,
   privacyUnit: 'string | null',
+  /**
+   * A claim that the table holds exactly one row per privacy unit (a register of persons), so that a count
+   * of its rows is a count of people. Used only once verified against the data (src/sql/one-row-per-unit.ts).
+   */
+  'oneRowPerUnit?': 'boolean',
   columns: ColumnSchema.array().atLeastLength(1),
   '+': 'reject',
 });

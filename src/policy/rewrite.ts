@@ -27,6 +27,11 @@ export interface RewriteOptions {
   readonly rowCap: number;
   /** Whether the release needs the unit-count helper (aggregate mode over personal tables). */
   readonly helper: boolean;
+  /**
+   * How the helper counts units: count(DISTINCT unit), or count(*) where every row of the release's one
+   * table is a distinct unit (verified, src/sql/one-row-per-unit.ts) — the same number, much cheaper.
+   */
+  readonly unitCount?: 'distinct' | 'rows';
 }
 
 export function rewriteQuery(a: Analysis, opts: RewriteOptions): SelectNode {
@@ -94,7 +99,9 @@ export function rewriteQuery(a: Analysis, opts: RewriteOptions): SelectNode {
     return { ...e, alias: o.name };
   });
   if (opts.helper && a.rootUnits.length > 0) {
-    const counts = a.rootUnits.map((u) => call('count', [u], true));
+    const counts = opts.unitCount === 'rows' && a.rootUnits.length === 1
+      ? [call('count_star', [])]
+      : a.rootUnits.map((u) => call('count', [u], true));
     items.push(counts.length === 1 ? { ...counts[0]!, alias: UNIT_HELPER } : call('least', counts, false, UNIT_HELPER));
   }
   let limit = mapped.limit;

@@ -18,6 +18,7 @@ import { fingerprint, foldIdentifiers } from './fingerprint.ts';
 import { parseSql } from './parse.ts';
 import { checkPlan } from './plan-check.ts';
 import { findRuntimeRisks } from './runtime-errors.ts';
+import { countsRowsAsUnits } from './one-row-per-unit.ts';
 import { allSources, levelOf, type Prov } from './provenance.ts';
 import { factsOf, secondRead } from './second-reader.ts';
 
@@ -130,7 +131,10 @@ export async function compileQuery(
   }
 
   const rewritten = v.length === 0
-    ? (dpRewrite?.select ?? rewriteQuery(analysis, { mode: input.mode, rowCap: policy.profiles.rows.rowCap, helper }))
+    ? (dpRewrite?.select ?? rewriteQuery(analysis, {
+      mode: input.mode, rowCap: policy.profiles.rows.rowCap, helper,
+      unitCount: helper && countsRowsAsUnits(analysis.root, catalog, compiler.oneRowPerUnit) ? 'rows' : 'distinct',
+    }))
     : null;
   const [normalizedSql, sql] = await compiler.deserialize(rewritten ? [foldIdentifiers(emitDocument(parsed.query)), emitDocument(rewritten)] : [foldIdentifiers(emitDocument(parsed.query))]);
   const datasets = [...analysis.datasets].sort();

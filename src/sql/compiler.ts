@@ -7,6 +7,7 @@ import type { Catalog } from '../catalog/schema.ts';
 import { SANDBOX_MACROS } from '../../sandbox/macros.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import type { Json } from './duckdb-json.ts';
+import { OneRowPerUnit } from './one-row-per-unit.ts';
 
 const LOCKED_OPTIONS = {
   enable_external_access: 'false',
@@ -54,13 +55,15 @@ export type PlanResult = { readonly ok: true; readonly plan: Json } | { readonly
 
 export class SqlCompiler {
   private constructor(
+    /** Tables verified to hold one row per privacy unit (none until the query path has checked the data). */
+    readonly oneRowPerUnit: OneRowPerUnit,
     private readonly parserInstance: DuckDBInstance,
     private readonly planInstance: DuckDBInstance,
     private readonly parserPool: ConnectionPool,
     private readonly planPool: ConnectionPool,
   ) {}
 
-  static async create(catalog: Catalog): Promise<SqlCompiler> {
+  static async create(catalog: Catalog, opts: { readonly oneRowPerUnit?: OneRowPerUnit } = {}): Promise<SqlCompiler> {
     const parserInstance = await lockedInstance();
     const parserConns = await connections(parserInstance, POOL_SIZE, []);
     await parserConns[0]!.run('SET lock_configuration = true');
@@ -71,7 +74,7 @@ export class SqlCompiler {
     ddlConn.closeSync();
     const planConns = await connections(planInstance, POOL_SIZE, [...SANDBOX_MACROS]);
     await planConns[0]!.run('SET lock_configuration = true');
-    return new SqlCompiler(parserInstance, planInstance, new ConnectionPool(parserConns), new ConnectionPool(planConns));
+    return new SqlCompiler(opts.oneRowPerUnit ?? new OneRowPerUnit(), parserInstance, planInstance, new ConnectionPool(parserConns), new ConnectionPool(planConns));
   }
 
   /** DuckDB's own parse of the caller's text (attacker-controlled; bound as a parameter, never spliced). */

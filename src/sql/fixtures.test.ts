@@ -16,6 +16,7 @@ import { testDomainHome } from '../../test/support/domain.ts';
 import type { CompiledQuery, OutputColumn } from './compiled.ts';
 import { compileQuery, SqlCompiler } from './compile.ts';
 import { loadAllowed, loadRefused, type AllowedFixture, type RefusedFixture } from './fixtures/load.ts';
+import { OneRowPerUnit } from './one-row-per-unit.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Small enough to keep the suite quick, large enough that most groups pass k = 10. */
@@ -89,17 +90,17 @@ describe('the fixture corpus', () => {
 });
 
 let compiler: SqlCompiler;
-
-beforeAll(async () => {
-  compiler = await SqlCompiler.create(catalog);
-});
+/** The same compiler without verified one-row-per-unit tables: it counts units with count(DISTINCT) always. */
+let distinctCompiler: SqlCompiler;
+const oneRowPerUnit = new OneRowPerUnit();
 
 afterAll(() => {
   compiler?.close();
+  distinctCompiler?.close();
 });
 
-const compile = (sql: string, mode: 'aggregate' | 'rows'): Promise<Decision> =>
-  compileQuery({ sql, mode }, analyst, catalog, policy, compiler);
+const compile = (sql: string, mode: 'aggregate' | 'rows', using: SqlCompiler = compiler): Promise<Decision> =>
+  compileQuery({ sql, mode }, analyst, catalog, policy, using);
 
 describe('refused queries', () => {
   const cases = refused.map((f) => ({ ...f, name: `line ${f.line} (${f.mode}): ${describeExpected(f)} — ${f.sql.slice(0, 100)}` }));
@@ -131,6 +132,8 @@ let clampedDb: DuckDBInstance;
  */
 let clampedConn: DuckDBConnection;
 const released: { name: string; groups: number }[] = [];
+/** Fixtures whose release counted units as rows (compared above with the count(DISTINCT) release). */
+const countedAsRows: string[] = [];
 
 const quote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
 
@@ -170,6 +173,10 @@ beforeAll(async () => {
   await clampedConn.run(`ATTACH ${`'${file.replaceAll("'", "''")}'`} AS d (READ_ONLY)`);
   for (const s of clampedViews()) await clampedConn.run(s);
   await withMacros(clampedConn, true);
+  // The query path verifies the catalog's one-row-per-unit claims against the data at start; so does this.
+  await oneRowPerUnit.verify(catalog, async (check) => (await rowsOf(protectedConn, check.sql)).rows[0]?.[0]);
+  compiler = await SqlCompiler.create(catalog, { oneRowPerUnit });
+  distinctCompiler = await SqlCompiler.create(catalog);
 });
 
 afterAll(() => {
@@ -261,6 +268,19 @@ async function expectAggregateMatches(f: AllowedFixture, compiled: CompiledQuery
   const passing = prot.rows.filter(
     (row) => threshold === null || unitHelpers.every((i) => asNumber(row[i] ?? null) >= threshold.k),
   );
+  // Where the release counts units as rows (a verified one-row-per-unit table), every group's count must be
+  // the count of distinct units that the general rewrite computes.
+  const general = await compile(f.sql, f.mode, distinctCompiler);
+  if (general.effect === 'allow' && general.compiled.sql !== compiled.sql) {
+    const distinctRows = byKey((await rowsOf(protectedConn, general.compiled.sql)).rows);
+    countedAsRows.push(f.name);
+    for (const row of prot.rows) {
+      const other = distinctRows.get(keyOf(row));
+      expect(other, `${f.name}: group ${keyOf(row)} missing from the count(DISTINCT) release`).toBeDefined();
+      for (const i of unitHelpers) expect(asNumber(row[i] ?? null), `${f.name}: units of group ${keyOf(row)}`).toBe(asNumber(other?.[i] ?? null));
+    }
+    expect(distinctRows.size).toBe(prot.rows.length);
+  }
   for (const row of passing) {
     const key = keyOf(row);
     const match = unprotectedByKey.get(key);
@@ -329,6 +349,11 @@ describe('legitimate queries', () => {
       else await expectAggregateMatches(f, compiled);
     });
   }
+
+  it('verified population.residents as one row per unit and counted its units as rows, with the same counts', () => {
+    expect(oneRowPerUnit.has('population.residents')).toBe(true);
+    expect(countedAsRows.length).toBeGreaterThanOrEqual(10);
+  });
 
   it('releases something for nearly every query, so the comparisons above are not vacuous', () => {
     const empty = released.filter((r) => r.groups === 0).map((r) => r.name);
