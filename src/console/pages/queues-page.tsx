@@ -3,8 +3,8 @@
 // session's anti-CSRF token) appear only where this license could act; the governance rules decide anyway.
 import type { Principal } from '../../auth/principal.ts';
 import { hasRole } from '../../auth/principal.ts';
-import type { ApplicationView } from '../../governance/applications.ts';
-import type { CatalogChangeView } from '../../governance/catalog-changes.ts';
+import { RESPONSE_WORKING_DAYS, type ApplicationView } from '../../governance/applications.ts';
+import { REVIEW_WORKING_DAYS, UPDATE_WORKING_DAYS, type CatalogChangeView } from '../../governance/catalog-changes.ts';
 import type { ObjectionViewSchema, ResolutionAction } from '../../governance/objections.ts';
 import type { Dictionary } from '../i18n/dictionary.ts';
 import { CONSOLE_BASE } from '../console-env.ts';
@@ -245,7 +245,7 @@ export function QueuesPage(props: QueuesPageProps) {
                 <th>{t.colApplicant}</th>
                 <th>{t.colScope}</th>
                 <th>{t.colState}</th>
-                <th>{t.colDeadline}</th>
+                <th>{t.deadlineWithin(RESPONSE_WORKING_DAYS)}</th>
                 <th>{t.colActions}</th>
               </tr>
             </thead>
@@ -382,7 +382,7 @@ export function QueuesPage(props: QueuesPageProps) {
                 <th>{t.colProposer}</th>
                 <th>{t.colChange}</th>
                 <th>{t.colState}</th>
-                <th>{t.colDeadline}</th>
+                <th>{t.reviewAndUpdateWithin(REVIEW_WORKING_DAYS, UPDATE_WORKING_DAYS)}</th>
                 <th>{t.colActions}</th>
               </tr>
             </thead>
