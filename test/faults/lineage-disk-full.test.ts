@@ -14,7 +14,7 @@ import { recordsById, runLineageVerify } from '../load/lineage-checks.ts';
 import { createTestHome, type ServerProcess, type TestHome } from '../load/server-process.ts';
 import { createWorkload, DEFAULT_MIX } from '../load/workload.ts';
 
-const OUTAGE_MS = 3000;
+const OUTAGE_MS = 2000;
 const CLIENTS = 6;
 
 /** Sets the soft file-size limit of a running process (bytes, or 'unlimited'); the hard limit stays as it is. */

@@ -10,7 +10,7 @@ import { createTestHome, type ServerProcess, type TestHome } from '../load/serve
 import { createWorkload, TIMEOUT_SQL } from '../load/workload.ts';
 
 const CLIENTS = 6;
-const LOAD_MS = 12_000;
+const LOAD_MS = 10_000;
 const KILL_AT_MS = 4_000;
 /** Long enough that the probe joins are still running when the executor is killed. */
 const TIMEOUT_MS = 8_000;
