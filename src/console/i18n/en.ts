@@ -157,7 +157,7 @@ export const en = {
 
   queuesTitle: 'Governance queues',
   queuesIntro:
-    'Conditional-share applications (the provider answers within one working day), objections and suspended datasets of your organisation (all of them for admins). Every action is recorded in the lineage log with who and why.',
+    'Conditional-share applications (the provider answers within one working day), objections, catalog change proposals and suspended datasets of your organisation (all of them for admins). Every action is recorded in the lineage log with who and why.',
   applicationsTitle: 'Applications',
   objectionsTitle: 'Objections',
   suspensionsTitle: 'Suspended and withdrawn datasets',

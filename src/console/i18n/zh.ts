@@ -159,7 +159,7 @@ export const zh: Dictionary = {
 
   queuesTitle: '治理待办队列',
   queuesIntro:
-    '本单位的有条件共享申请（提供方须在一个工作日内答复）、异议和暂停使用的数据集（主管部门可见全部）。每一项操作都连同操作人和理由记入血缘日志。',
+    '本单位的有条件共享申请（提供方须在一个工作日内答复）、异议、目录变更申请和暂停使用的数据集（主管部门可见全部）。每一项操作都连同操作人和理由记入血缘日志。',
   applicationsTitle: '共享申请',
   objectionsTitle: '异议',
   suspensionsTitle: '已暂停或撤回的数据集',
