@@ -14,6 +14,7 @@ import { ReviewerIndex, type EpsilonCharge, type LineageFilter, type RecordLocat
 import {
   CHECKPOINTS_FILE,
   QUARANTINE_DIR,
+  chunkedLines,
   fsyncDirectory,
   listSegments,
   segmentFileName,
@@ -129,16 +130,19 @@ class EmbeddedLineageStore implements LineageStore {
       if (!last && (await this.openFromSidecar(segment, walk, checkpointCounts))) continue;
       const firstSeq = walk.count + 1;
       const firstPrev = walk.head;
-      const buf = await fs.readFile(segment.path);
-      let size = buf.length;
+      // Read a chunk at a time: memory stays bounded whatever the segment's size.
+      const fileSize = (await fs.stat(segment.path)).size;
+      let size = fileSize;
       let records = 0;
-      for (const line of segmentLines(buf)) {
-        const atEnd = line.offset + line.bytes.length + (line.complete ? 1 : 0) === buf.length;
+      for await (const line of chunkedLines(segment.path, fileSize)) {
+        if (line === undefined) continue;
+        const atEnd = line.offset + line.bytes.length + (line.complete ? 1 : 0) === fileSize;
         const torn = !line.complete || (atEnd && parseRecordLine(line.bytes) === undefined);
         if (torn && last && atEnd) {
           // A crash mid-write leaves the last record torn: it was never acknowledged, so it is moved aside
           // (kept as evidence, never silently dropped) and the chain continues from the last whole record.
-          quarantined.push(await this.quarantine(buf.subarray(line.offset), segment.path, line.offset));
+          const tail = line.complete ? Buffer.concat([line.bytes, Buffer.from('\n')]) : line.bytes;
+          quarantined.push(await this.quarantine(tail, segment.path, line.offset));
           size = line.offset;
           break;
         }

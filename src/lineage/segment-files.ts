@@ -2,6 +2,7 @@
 // file, the quarantine folder; and the splitting of a segment's bytes into lines.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export const CHECKPOINTS_FILE = 'checkpoints.ndjson';
 export const QUARANTINE_DIR = 'quarantine';
@@ -51,6 +52,40 @@ export function* segmentLines(buf: Buffer): Generator<SegmentLine> {
     }
     yield { offset: start, bytes: buf.subarray(start, nl), complete: true };
     start = nl + 1;
+  }
+}
+
+/** How much of a segment is held in memory at once when it is read line by line. */
+const CHUNK = 4 * 1024 * 1024;
+
+/**
+ * The lines of a file's first `size` bytes, read CHUNK bytes at a time; `undefined` between chunks, after
+ * a turn of the event loop has passed. As in segmentLines, trailing bytes without a newline come last, incomplete.
+ */
+export async function* chunkedLines(file: string, size: number): AsyncGenerator<SegmentLine | undefined> {
+  const handle = await fs.open(file, 'r');
+  try {
+    let carry = Buffer.alloc(0);
+    let carryOffset = 0;
+    for (let position = 0; position < size; ) {
+      const chunk = Buffer.alloc(Math.min(CHUNK, size - position));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      let start = 0;
+      for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+        yield { offset: carryOffset + start, bytes: buf.subarray(start, nl), complete: true };
+        start = nl + 1;
+      }
+      carryOffset += start;
+      carry = Buffer.from(buf.subarray(start));
+      await nextTurn();
+      yield undefined;
+    }
+    if (carry.length > 0) yield { offset: carryOffset, bytes: carry, complete: false };
+  } finally {
+    await handle.close();
   }
 }
 
