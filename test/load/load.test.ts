@@ -112,6 +112,18 @@ describe(`${CLIENTS} clients for ${SECONDS} s of mixed traffic`, () => {
     expect(lastMax).toBeLessThanOrEqual(firstMax * RSS_GROWTH_FACTOR + RSS_SLACK_BYTES);
   });
 
+  it('lets a reviewer read the record of any answer through GET /v1/lineage/{id} while it runs', async () => {
+    const reviewer = await home.token('reviewer', 'load-reviewer');
+    const answered = pipelineOutcomes();
+    // An even sample across the run (first, last and in between), not only the latest records.
+    const sample = Array.from({ length: Math.min(20, answered.length) }, (_, i) => answered[Math.floor((i * (answered.length - 1)) / 19)]!);
+    for (const o of sample) {
+      const res = await fetch(`${server.url}/v1/lineage/${o.lineageId}`, { headers: { authorization: `Bearer ${reviewer}` }, signal: AbortSignal.timeout(10_000) });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ id: o.lineageId, kind: o.kind === 'explain' ? 'explain' : 'query' });
+    }
+  }, 60_000);
+
   describe('after a clean stop', () => {
     let records: Map<string, LineageRecord>;
     beforeAll(async () => {
