@@ -86,9 +86,11 @@ export class SqlGrammar {
     const r = this.#r;
     const c = r.pick(t.columns);
     const col = `${q}${c.name}`;
-    switch (r.int(0, 7)) {
+    switch (r.int(0, 8)) {
       case 0:
         return `${col} ${r.pick(['=', '<>', '<', '<=', '>', '>=', '!='])} ${this.#literal(c)}`;
+      case 8:
+        return `${this.#risky(c, col)} ${r.pick(['=', '>', '<', '>='])} ${r.pick(['0', '1', "'1'", "'2024-01-01'", 'DATE \'2024-01-01\''])}`;
       case 1:
         return `${col} ${r.chance(0.2) ? 'NOT ' : ''}IN (${Array.from({ length: r.int(1, 4) }, () => this.#literal(c)).join(', ')})`;
       case 2:
@@ -108,6 +110,24 @@ export class SqlGrammar {
         return g ? `${g} ${r.pick(['=', '>', '<'])} ${r.int(0, 2000)}` : `${col} IS NOT NULL`;
       }
     }
+  }
+
+  /**
+   * An expression that DuckDB binds but that may raise at run time on some rows: casts that may not convert,
+   * logarithms and roots out of their domain, integer overflow, out-of-range substrings and dates. Each must be
+   * refused at compile time (or evaluate safely), never answered with a 500.
+   */
+  #risky(c: Col, col: string): string {
+    const r = this.#r;
+    const n = c.base === 'DATE' || c.base === 'TIMESTAMP' ? `year(${col})` : c.base === 'NUMBER' ? col : `length(${col})`;
+    return r.pick([
+      `CAST(${col} AS ${r.pick(['INTEGER', 'DATE', 'TIMESTAMP', 'DECIMAL(4,1)', 'BIGINT', 'BOOLEAN'])})`,
+      `${col}::INTEGER`, `sqrt(${n} - 1000)`, `ln(${n})`, `log10(${n} - 2000)`, `log2(${n})`,
+      `${n} * 9223372036854775807`, `${n} + 2147483647`, `abs(${n})`, `-${n}`,
+      `${n} // 0`, `${n} % 0`, `${n} / 0`, `make_date(${n}, 13, 1)`, `substr(CAST(${col} AS VARCHAR), 1, 100000000000)`,
+      `CASE WHEN ${col} IS NULL THEN 9223372036854775807 ELSE 0 END + 1`, `coalesce(${col}, 0)`, `greatest(${col}, 'x')`,
+      `year(${col}) * 10000000000000000`, `epoch(${col}) * epoch(${col})`, `${col} + INTERVAL 1000000000 YEAR`,
+    ]);
   }
 
   /** A generalization of a date/time/number column, or undefined when the table has none of those. */
@@ -155,7 +175,9 @@ export class SqlGrammar {
       case 3:
         return r.pick([`mask(${col})`, `pseudonym(${col})`]);
       case 4:
-        return r.pick([`lower(${col})`, `upper(${col})`, `substr(${col}, 1, ${r.int(1, 6)})`, `length(${col})`, `coalesce(${col}, ${this.#literal(c)})`, `left(${col}, 3)`, `md5(${col})`]);
+        return r.chance(0.3)
+          ? this.#risky(c, col)
+          : r.pick([`lower(${col})`, `upper(${col})`, `substr(${col}, 1, ${r.int(1, 6)})`, `length(${col})`, `coalesce(${col}, ${this.#literal(c)})`, `left(${col}, 3)`, `md5(${col})`]);
       default:
         return `CAST(${col} AS VARCHAR)`;
     }
