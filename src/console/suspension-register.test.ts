@@ -10,7 +10,7 @@ import { DatasetStatusBoard } from '../governance/dataset-status.ts';
 import { openNdjsonEventLog, type GovernanceEventLog } from '../governance/event-log.ts';
 import { respondToIncident } from '../governance/incidents.ts';
 import { ObjectionBook } from '../governance/objections.ts';
-import { GOVERNANCE_LOG_FILE, readGovernanceEvents, suspendedDatasets } from './suspension-register.ts';
+import { GOVERNANCE_LOG_FILE, readGovernanceEvents, suspendedDatasets, SuspensionRegister } from './suspension-register.ts';
 
 const catalog = loadCatalog(path.join(import.meta.dirname, '..', '..', 'datasets'));
 const person = (sub: string, org: string, role: Principal['roles'][number]): Principal => ({ sub, org, roles: [role], datasets: 'all', jti: `${sub}-jti`, exp: 2e9 });
@@ -73,6 +73,36 @@ describe('suspendedDatasets', () => {
     const suspendedInYaml = makeCatalog(catalog.datasets.map((d) => (d.id === 'market' ? { ...d, status: 'suspended' as const } : d)));
     const yamlBoard = new DatasetStatusBoard(suspendedInYaml, []);
     expect(suspendedDatasets(suspendedInYaml, (d) => yamlBoard.status(d), [], everything)).toEqual([{ dataset: 'market', status: 'suspended', source: 'catalog' }]);
+  });
+});
+
+describe('SuspensionRegister', () => {
+  it('folds in only what was appended since the last visit, a half-written line once it is whole', () => {
+    const register = new SuspensionRegister(catalog, dir);
+    const notes = () => register.notes((d) => board.status(d), everything);
+    expect(notes()).toEqual([]);
+    const o = objections.file(citizen, { dataset: 'transit', ground: 'error', description: 'wrong fares' }).objection;
+    objections.resolve(steward, o.id, 'suspend', 'first look');
+    expect(notes()).toMatchObject([{ dataset: 'transit', reason: 'first look' }]);
+    // A line still being written: the live board already says withdrawn, the file does not yet explain it.
+    const file = path.join(dir, GOVERNANCE_LOG_FILE);
+    const ev = log.append({ type: 'objection.withdrawn', subject: o.id, actor: { sub: 'bus-steward', org: 'qqhr-bus' }, data: { reason: 'fares are wrong 票价', datasets: ['transit'] } });
+    board.apply(ev);
+    const whole = fs.readFileSync(file);
+    const cut = whole.length - 10;
+    fs.writeFileSync(file, whole.subarray(0, cut));
+    expect(notes()).toEqual([{ dataset: 'transit', status: 'withdrawn', source: 'objection' }]);
+    fs.appendFileSync(file, whole.subarray(cut));
+    expect(notes()).toMatchObject([{ dataset: 'transit', status: 'withdrawn', reason: 'fares are wrong 票价', by: { sub: 'bus-steward' } }]);
+  });
+
+  it('starts over when the log file was replaced by a shorter one', () => {
+    const register = new SuspensionRegister(catalog, dir);
+    const o = objections.file(citizen, { dataset: 'transit', ground: 'error', description: 'x' }).objection;
+    objections.resolve(steward, o.id, 'suspend', 'y');
+    expect(register.notes((d) => board.status(d), everything)).toHaveLength(1);
+    fs.writeFileSync(path.join(dir, GOVERNANCE_LOG_FILE), '');
+    expect(register.notes((d) => board.status(d), everything)).toEqual([{ dataset: 'transit', status: 'suspended', source: 'catalog' }]);
   });
 });
 

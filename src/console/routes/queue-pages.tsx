@@ -17,7 +17,7 @@ import { QueuesPage, type QueueNotice } from '../pages/queues-page.tsx';
 import { RefusalPage } from '../pages/refusal-page.tsx';
 import { requireSession } from '../require-session.tsx';
 import type { SessionStore } from '../session-store.ts';
-import { readGovernanceEvents, suspendedDatasets } from '../suspension-register.ts';
+import { SuspensionRegister } from '../suspension-register.ts';
 
 const QUEUES = `${CONSOLE_BASE}/queues`;
 const TRANSITION = /^[a-z]+\.[a-z_]+$/;
@@ -33,7 +33,8 @@ const queueOrder = (a: ApplicationView, b: ApplicationView): number => {
 
 export function registerQueuePages(app: Hono<ConsoleEnv>, deps: AppDeps, sessions: SessionStore): void {
   const g = deps.governance;
-  const stateDir = homePaths(deps.config.home).state;
+  // One per server: each visit folds in only the governance events appended since the last one.
+  const register = new SuspensionRegister(deps.catalog, homePaths(deps.config.home).state);
   const guard = requireSession(sessions, 'queues');
 
   const unavailable = (c: Context<ConsoleEnv>) => {
@@ -57,7 +58,7 @@ export function registerQueuePages(app: Hono<ConsoleEnv>, deps: AppDeps, session
       : [];
     const mine = (dataset: string) => hasRole(p, 'admin') || deps.catalog.dataset(dataset)?.provider.id === p.org;
     const suspensions = parsed.ok
-      ? suspendedDatasets(deps.catalog, (d) => g.datasetStatus.status(d), readGovernanceEvents(stateDir), (d) => mine(d) && (!parsed.filter.dataset || parsed.filter.dataset === d))
+      ? register.notes((d) => g.datasetStatus.status(d), (d) => mine(d) && (!parsed.filter.dataset || parsed.filter.dataset === d))
       : [];
     return renderPage(
       c,
