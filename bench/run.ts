@@ -145,6 +145,32 @@ const BENCHES: readonly BenchRun[] = [
     },
   },
   {
+    name: 'breakdown',
+    args: ['--scale', String(SCALE.residents), '--iterations', String(SCALE.iterations)],
+    parse: (out) => {
+      const rows = [...out.matchAll(/^\| ([^|]+?) \| ([\d.]+) ms \| ([\d.]+) ms \| (?:([\d.]+) ms|—) \|$/gm)];
+      if (rows.length === 0) throw new Error('breakdown: no result rows');
+      const [rest = NaN] = numbers(out, /rest of the service process .*?: ([\d.]+) ms CPU per request/, 'breakdown');
+      const bare = rows.find((m) => m[1]?.startsWith('baseline'));
+      return [
+        ...rows
+          .filter((m) => !m[1]?.startsWith('baseline'))
+          .map((m): Figure => {
+            const cpu = Number(m[3]) + (m[4] ? Number(m[4]) : 0);
+            const whole = m[1]?.startsWith('whole');
+            return {
+              bench: 'breakdown',
+              figure: `CPU per call (service${m[4] ? ' + executor' : ''}): ${m[1]}`,
+              value: cpu,
+              unit: 'ms',
+              ...(whole && bare ? { baseline: { label: 'bare Hono route + DuckDB', value: Number(bare[3]) } } : {}),
+            };
+          }),
+        { bench: 'breakdown', figure: 'CPU per request, rest of the service (HTTP, validation, logging, glue)', value: rest, unit: 'ms' },
+      ];
+    },
+  },
+  {
     name: 'generator',
     args: ['--scale', String(SCALE.residents * (full ? 1 : 10))],
     parse: (out) => {
