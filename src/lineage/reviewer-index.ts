@@ -299,7 +299,7 @@ export class ReviewerIndex {
   /** The array index of `position`, growing the columns to hold it. */
   #slot(position: number): number {
     if (!Number.isInteger(position) || position < 1) throw new Error('reviewer index: positions start at 1');
-    if (position > this.#capacity) this.#grow(Math.max(position, Math.ceil(this.#capacity * 1.5), 1024));
+    if (position > this.#capacity) this.#grow(Math.max(position, this.#capacity * 2, 1024));
     this.#size = Math.max(this.#size, position);
     return position - 1;
   }
@@ -324,6 +324,7 @@ export class ReviewerIndex {
     this.#length = widen(this.#length, (n) => new Uint32Array(n));
     this.#effect = widen(this.#effect, (n) => new Uint8Array(n));
     this.#capacity = capacity;
+    // At most half full, so that probes stay short; rebuilt only when the positions outgrow it.
     if (this.#table.length < capacity * 2) this.#rehash(capacity * 2);
   }
 

@@ -129,7 +129,10 @@ export function decodeSidecar(buf: Buffer): SegmentSidecar | undefined {
     if (!(entries.offset[i]! + entries.length[i]! < header.bytes)) return undefined;
   }
   if (entries.offset[n - 1]! + entries.length[n - 1]! + 1 !== header.bytes) return undefined;
-  for (const c of SLICE_STRING_COLUMNS) for (const id of entries[c]) if (id > header.strings.length) return undefined;
+  for (const c of SLICE_STRING_COLUMNS) {
+    const column = entries[c];
+    for (let i = 0; i < n; i++) if (column[i]! > header.strings.length) return undefined;
+  }
   return {
     segment: header.segment,
     bytes: header.bytes,
