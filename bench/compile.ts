@@ -1,5 +1,5 @@
 // Benchmark: compile time per query over the legitimate corpus (src/sql/fixtures/allowed.sql). Prints p50
-// and p99 in milliseconds and the number of DuckDB round trips per allowed query (parse, render, plan = 3).
+// and p99 in milliseconds and the number of DuckDB round trips per allowed query (parse, then render + plan in one = 2).
 // Run: npx tsx bench/compile.ts [rounds]
 import path from 'node:path';
 import { loadCatalog } from '../src/catalog/load.ts';

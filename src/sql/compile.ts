@@ -1,7 +1,7 @@
 // compileQuery: the whole compiler pipeline, parse → resolve/analyse → decide → rewrite → render →
 // plan check, returning a Decision value. A bad query never throws: it is denied with a code and every
-// violation found. Three DuckDB round trips per allowed query: parse, render (both trees at once), plan (a
-// fourth only for string literals cast to a type other than a plain date or timestamp).
+// violation found. Two DuckDB round trips per allowed query: parse, then render both trees and bind the
+// rewritten one (a third only for string literals cast to a type other than a plain date or timestamp).
 import type { Principal } from '../auth/principal.ts';
 import { maxLevel, type Catalog, type Level } from '../catalog/schema.ts';
 import type { Violation } from '../errors.ts';
@@ -136,7 +136,14 @@ export async function compileQuery(
       unitCount: helper && countsRowsAsUnits(analysis.root, catalog, compiler.oneRowPerUnit) ? 'rows' : 'distinct',
     }))
     : null;
-  const [normalizedSql, sql] = await compiler.deserialize(rewritten ? [foldIdentifiers(emitDocument(parsed.query)), emitDocument(rewritten)] : [foldIdentifiers(emitDocument(parsed.query))]);
+  const normalizedAst = foldIdentifiers(emitDocument(parsed.query));
+  const rewrittenAst = rewritten ? emitDocument(rewritten) : null;
+  // An allowed query is rendered and bound in one round trip; a refused one (or a failed combined step) is
+  // only rendered, so that its lineage record still carries the normalized SQL.
+  const combined = rewrittenAst ? await compiler.renderAndPlan(normalizedAst, rewrittenAst) : null;
+  const [normalizedSql, sql] = combined
+    ? [combined.normalizedSql, combined.sql]
+    : await compiler.deserialize(rewrittenAst ? [normalizedAst, rewrittenAst] : [normalizedAst]);
   const datasets = [...analysis.datasets].sort();
   const inputs = inputsOf(analysis);
   const partial = {
@@ -162,7 +169,7 @@ export async function compileQuery(
     return deny('SQL_UNSUPPORTED', v.items, partial);
   }
 
-  const plan = await compiler.plan(sql);
+  const plan = combined?.plan ?? (await compiler.plan(sql));
   if (!plan.ok) {
     v.add('NOT_BINDABLE');
     return deny('SQL_UNSUPPORTED', v.items, partial);

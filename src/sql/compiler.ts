@@ -122,6 +122,31 @@ export class SqlCompiler {
     });
   }
 
+  /**
+   * Renders the normalized and the rewritten AST and binds the rewritten one, in one round trip on the plan
+   * instance (which has the catalog tables and macros); null when that fails, so the caller takes the two
+   * separate steps (render on the parser instance, then plan) and learns which failed.
+   */
+  async renderAndPlan(normalized: Json, rewritten: Json): Promise<{ normalizedSql: string; sql: string; plan: PlanResult } | null> {
+    return this.planPool.use(async (c) => {
+      try {
+        const p = await c.statement(
+          'SELECT n, s, json_serialize_plan(s) FROM (SELECT json_deserialize_sql($1::JSON) AS n, json_deserialize_sql($2::JSON) AS s)',
+        );
+        p.bindVarchar(1, JSON.stringify(normalized));
+        p.bindVarchar(2, JSON.stringify(rewritten));
+        const row = (await p.runAndReadAll()).getRowsJson()[0] ?? [];
+        const [n, s, planText] = row;
+        if (typeof n !== 'string' || typeof s !== 'string' || typeof planText !== 'string') return null;
+        const j = JSON.parse(planText) as Json;
+        const plan: PlanResult = typeof j === 'object' && j !== null && !Array.isArray(j) && j['error'] === false ? { ok: true, plan: j } : { ok: false };
+        return { normalizedSql: n, sql: s, plan };
+      } catch {
+        return null;
+      }
+    });
+  }
+
   /** The bound, optimized plan of rendered SQL over the empty catalog tables; binder errors give ok:false. */
   async plan(sql: string): Promise<PlanResult> {
     return this.planPool.use(async (c) => {
