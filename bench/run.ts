@@ -203,13 +203,23 @@ const fmt = (x: number): string => (Number.isNaN(x) ? '—' : Math.abs(x) >= 100
 
 const figures: Figure[] = [];
 const durations: string[] = [];
+const failed: string[] = [];
 for (const b of BENCHES) {
   if (only && !only.has(b.name)) continue;
   console.log(`\n== ${b.name} ${b.args.join(' ')}`);
-  const { out, seconds } = await runBench(b);
-  figures.push(...b.parse(out));
-  durations.push(`${b.name} ${seconds.toFixed(0)} s`);
+  try {
+    const { out, seconds } = await runBench(b);
+    figures.push(...b.parse(out));
+    durations.push(`${b.name} ${seconds.toFixed(0)} s`);
+  } catch (e) {
+    // One bench failing (a long --full run on a shared machine) must not lose the others' figures; the
+    // table says which failed, and the run exits non-zero.
+    console.error(`bench ${b.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+    failed.push(b.name);
+    durations.push(`${b.name} failed`);
+  }
 }
+if (failed.length > 0) process.exitCode = 1;
 
 const lines = [
   '# Benchmark results',
@@ -225,6 +235,7 @@ const lines = [
   ),
   '',
   `Wall time per bench: ${durations.join(', ')}.`,
+  ...(failed.length > 0 ? ['', `**Failed in this run (no figures above): ${failed.join(', ')}.**`] : []),
   '',
 ];
 if (only) {
