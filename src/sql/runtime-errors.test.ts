@@ -98,6 +98,7 @@ describe('findRuntimeRisks', () => {
       'SELECT count(*) * 9223372036854775807 FROM market.enterprises',
       "SELECT count(*) FROM population.residents WHERE (CASE WHEN registered_on = DATE '2001-02-03' THEN 9223372036854775807 ELSE 0 END) + 1 > 0",
       'SELECT sum(registered_capital * registered_capital) FROM market.enterprises',
+      'SELECT count(*) FROM market.enterprises WHERE established_on + 2147483647 > DATE \'2020-01-01\'',
     ])('finds a run-time error in %s', async (sql) => {
       expect([...(await risksOf(sql)).risks]).toEqual(['RUNTIME_ERROR']);
     });
@@ -108,6 +109,7 @@ describe('findRuntimeRisks', () => {
       'SELECT sum(abs(registered_capital)), sum(registered_capital * 100) FROM market.enterprises',
       'SELECT age_band(birth_date, 10), count(*) FROM population.residents GROUP BY 1',
       'SELECT bucket(kwh, 100), count(*) FROM utilities.power_usage GROUP BY 1',
+      "SELECT count(*) FROM market.enterprises WHERE established_on + 30 > DATE '2020-01-01' AND established_on - DATE '2000-01-01' > 10",
     ])('finds none in %s', async (sql) => {
       expect([...(await risksOf(sql)).risks]).toEqual([]);
     });

@@ -67,6 +67,8 @@ const SMALL_PART_FUNCTIONS = new Set([
 const DIFF_MAX: Readonly<Record<string, number>> = {
   millennium: 2e4, century: 2e5, decade: 2e6, year: 2e7, quarter: 1e8, month: 2e8, week: 1e9, day: 5e9,
 };
+/** The largest number of days a date may be shifted by with + or - (about 2,700 years). */
+const DAY_SHIFT_MAX = 1e6;
 const ROUNDING = new Set(['floor', 'ceil', 'ceiling', 'round', 'trunc']);
 
 /** Functions DuckDB lets raise on values outside their domain (negative or zero logarithm, bad date parts). */
@@ -246,6 +248,9 @@ export function findRuntimeRisks(plan: Json): RuntimeFinding {
       }
       case 'BOUND_FUNCTION': {
         const name = String(e['name']);
+        const kidType = (i: number): string | undefined => (isObject(kids[i]) ? typeOf(kids[i]['return_type'])?.id : undefined);
+        // date - date is a number of days, within DuckDB's date range.
+        if ((name === '-' || name === 'subtract') && kidType(0) === 'DATE' && kidType(1) === 'DATE') return DIFF_MAX['day']!;
         if (name === '+' || name === '-' || name === 'add' || name === 'subtract') return kids.length === 1 ? kid(0) : kid(0) + kid(1);
         if (name === '*' || name === 'multiply') return kid(0) * kid(1);
         // |INT_MIN| is one more than INT_MAX: abs and // of it overflow; a DECIMAL is symmetric.
@@ -327,8 +332,15 @@ export function findRuntimeRisks(plan: Json): RuntimeFinding {
     // DuckDB says itself when DECIMAL arithmetic cannot overflow (the result type is wide enough).
     const fd = e['function_data'];
     if (t.id === 'DECIMAL' && isObject(fd) && fd['check_overflow'] === false) return;
+    if (t.id === 'DATE' || TIMESTAMPS.has(t.id)) {
+      // date ± days: the catalog's dates are calendar dates (see castIsTotal), so a shift of under DAY_SHIFT_MAX
+      // days stays inside DuckDB's ±5.8 million years; `d + 2147483647` does not.
+      const shifts = kids.filter((k) => { const kt = isObject(k) ? typeOf(k['return_type'] ?? (isObject(k['value']) ? k['value']['type'] : undefined)) : null; return kt !== null && kt.id in INTEGER_MAX; });
+      if (shifts.some((k) => !(magnitude(k, from) <= DAY_SHIFT_MAX))) risks.add('RUNTIME_ERROR');
+      return;
+    }
     const max = typeMax(t);
-    if (max === null) return; // DOUBLE, dates, intervals: infinities or calendar arithmetic, never an overflow error here
+    if (max === null) return; // DOUBLE and intervals: infinities, never an overflow error here
     if (!fits(magnitudeOf(e, from, 0), max)) risks.add('RUNTIME_ERROR');
   };
 
