@@ -261,7 +261,9 @@ class EmbeddedLineageStore implements LineageStore {
     try {
       const report = await recheckLineage({ dir: this.dir, publicJwk: this.options.publicJwk, snapshot, stop: () => this.state !== 'open' });
       if (!report) return;
-      if (report.ok || !this.status.ok) {
+      // Open may have found a break after the segments it took from sidecars; the earliest break is the one reported.
+      const known = this.status.firstBad?.seq;
+      if (report.ok || !report.firstBad || (known !== undefined && known <= report.firstBad.seq)) {
         this.status = { ...this.status, checkedAt: new Date().toISOString() };
         return;
       }

@@ -223,6 +223,21 @@ describe('tamper detection with sidecars', () => {
     expect(logged.some((l) => l.level === 'error')).toBe(true);
   });
 
+  it('reports the earlier break when the recheck finds one before a break open found in the active segment', async () => {
+    const { dir } = await logOf13();
+    const sealed = path.join(dir, segmentFileName(2));
+    const lines = (await fs.readFile(sealed, 'utf8')).split('\n');
+    lines[1] = lines[1]!.replace('"totalMs":20.25', '"totalMs":20.26');
+    await fs.writeFile(sealed, lines.join('\n'));
+    await resyncSidecar(dir, 2);
+    const active = path.join(dir, segmentFileName(4));
+    await fs.writeFile(active, `not a record\n${await fs.readFile(active, 'utf8')}`);
+    const { store, fromSidecars } = await openStore(dir);
+    expect(fromSidecars()).toBe(3);
+    expect(store.integrity()).toMatchObject({ ok: false, firstBad: { seq: 13, reason: 'malformed' } });
+    await vi.waitFor(() => expect(store.integrity()).toMatchObject({ ok: false, firstBad: { seq: 6, reason: 'hash_mismatch' } }), { timeout: 10_000, interval: 20 });
+  });
+
   it('checks signed checkpoints inside a segment opened from its sidecar at open', async () => {
     const { dir, records } = await logOf13();
     // A validly signed checkpoint whose head is not the chain's at its count: a rewritten history.
