@@ -13,10 +13,11 @@ export const FAILURES = {
   unsupported_type: { code: 'INTERNAL', message: 'The result contains a column type the output gate does not release.' },
   profile_unsupported: { code: 'INTERNAL', message: 'The protection profile of this query is not available in the output gate yet.' },
   engine_error: { code: 'INTERNAL', message: 'The query failed inside the sandbox.' },
-  executor_crashed: { code: 'INTERNAL', message: 'The sandbox process stopped while running the query; it has been restarted.' },
-  executor_unavailable: { code: 'INTERNAL', message: 'The sandbox process is not available.' },
+  // The process is restarted at once: these are worth a retry, so they answer 503 UNAVAILABLE, not 500.
+  executor_crashed: { code: 'UNAVAILABLE', message: 'The sandbox process stopped while running the query; it has been restarted. Try again.' },
+  executor_unavailable: { code: 'UNAVAILABLE', message: 'The sandbox process is not available; try again shortly.' },
   malformed_message: { code: 'INTERNAL', message: 'The sandbox answered with a malformed message.' },
-} as const satisfies Record<string, { code: 'INTERNAL' | 'QUERY_TIMEOUT' | 'RESOURCE_LIMIT' | 'RATE_LIMITED'; message: string }>;
+} as const satisfies Record<string, { code: 'INTERNAL' | 'UNAVAILABLE' | 'QUERY_TIMEOUT' | 'RESOURCE_LIMIT' | 'RATE_LIMITED'; message: string }>;
 
 export type FailureCause = keyof typeof FAILURES;
 export const FAILURE_CAUSES = Object.keys(FAILURES) as FailureCause[];

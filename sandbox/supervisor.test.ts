@@ -313,7 +313,7 @@ describe('resource limits', () => {
     const inFlight = sandbox.execute(heavy(), ctx);
     await new Promise((r) => setTimeout(r, 200));
     process.kill(pid as number, 'SIGKILL');
-    expect(await failureOf(inFlight)).toEqual({ code: 'INTERNAL', cause: 'executor_crashed' });
+    expect(await failureOf(inFlight)).toEqual({ code: 'UNAVAILABLE', cause: 'executor_crashed' });
     expect((await districtCounts()).length).toBe(DIVISIONS);
     expect(sandbox.stats().restarts).toBe(before + 1);
     expect(sandbox.executorPid()).not.toBe(pid);
@@ -359,12 +359,12 @@ describe('starting and closing', () => {
 
   it('fails to start with a code when the domain cannot be opened', async () => {
     const missing = options({ domainFile: path.join(generated.tmpDir, 'no-such-domain.duckdb') });
-    await expect(Sandbox.start(missing)).rejects.toMatchObject({ code: 'INTERNAL', details: { cause: 'executor_unavailable' } });
+    await expect(Sandbox.start(missing)).rejects.toMatchObject({ code: 'UNAVAILABLE', details: { cause: 'executor_unavailable' } });
   });
 
   it('fails queries sent after close with a code', async () => {
     const other = await Sandbox.start(options());
     await other.close();
-    expect((await failureOf(other.execute(residentsPerDistrict(), ctx))).code).toBe('INTERNAL');
+    expect((await failureOf(other.execute(residentsPerDistrict(), ctx))).code).toBe('UNAVAILABLE');
   });
 });

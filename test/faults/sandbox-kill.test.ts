@@ -1,5 +1,5 @@
 // Fault: the sandbox executor process (the only one holding raw rows) is killed with SIGKILL under load. The
-// queries running in it at that moment answer the coded INTERNAL (500) with cause executor_crashed and a
+// queries running in it at that moment answer the coded UNAVAILABLE (503, worth a retry) with cause executor_crashed and a
 // lineage record; the supervisor starts a new executor, later queries are answered again, nothing answers
 // an uncoded 5xx, and the chain verifies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ let killedPid: number | undefined;
 let restartedAt = 0;
 let newPid: number | undefined;
 
-const crashed = (o: Outcome): boolean => o.code === 'INTERNAL' && o.cause === 'executor_crashed';
+const crashed = (o: Outcome): boolean => o.code === 'UNAVAILABLE' && o.cause === 'executor_crashed';
 
 beforeAll(async () => {
   home = await createTestHome({
@@ -71,10 +71,10 @@ beforeAll(async () => {
 afterAll(() => home?.cleanup());
 
 describe('SIGKILL of the sandbox executor under load', () => {
-  it('answers the queries that were running in it with INTERNAL (cause executor_crashed), coded and recorded', () => {
+  it('answers the queries that were running in it with UNAVAILABLE (cause executor_crashed), coded and recorded', () => {
     const all = [...outcomes, ...probes];
     expect(all.filter(crashed).length).toBeGreaterThan(0);
-    expect(all.filter((o) => crashed(o) && (o.status !== 500 || o.lineageId === undefined))).toEqual([]);
+    expect(all.filter((o) => crashed(o) && (o.status !== 503 || o.lineageId === undefined))).toEqual([]);
     // A probe still compiling on a saturated machine when the kill came ran in the new executor instead.
     expect(probes).toHaveLength(PROBES);
     expect(probes.filter((p) => !crashed(p) && p.code !== 'QUERY_TIMEOUT')).toEqual([]);
@@ -109,7 +109,7 @@ describe('SIGKILL of the sandbox executor under load', () => {
     const records = await recordsById(home.lineageDir);
     const attempts = [...outcomes, ...probes].filter((o) => o.pipeline);
     expect(attempts.filter((o) => o.lineageId === undefined || !records.has(o.lineageId))).toEqual([]);
-    for (const o of attempts.filter(crashed)) expect(records.get(o.lineageId!)?.decision).toMatchObject({ effect: 'allow', code: 'INTERNAL' });
+    for (const o of attempts.filter(crashed)) expect(records.get(o.lineageId!)?.decision).toMatchObject({ effect: 'allow', code: 'UNAVAILABLE' });
     const verify = await runLineageVerify(home.env);
     expect(verify, verify.out).toMatchObject({ code: 0 });
   }, 60_000);

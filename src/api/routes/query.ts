@@ -10,7 +10,7 @@ import type { RouteTable } from '../route-table.ts';
 
 const QUERY_ERRORS = [
   'SQL_SYNTAX', 'SQL_UNSUPPORTED', 'SQL_AMBIGUOUS', 'POLICY_DENIED', 'NOT_LICENSED', 'DATASET_SUSPENDED',
-  'BUDGET_EXHAUSTED', 'RATE_LIMITED', 'QUERY_TIMEOUT', 'RESOURCE_LIMIT',
+  'BUDGET_EXHAUSTED', 'RATE_LIMITED', 'QUERY_TIMEOUT', 'RESOURCE_LIMIT', 'UNAVAILABLE',
 ] as const;
 
 export function registerQueryRoutes(routes: RouteTable, deps: AppDeps): void {
