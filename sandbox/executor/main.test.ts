@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { type } from 'arktype';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { residentsPerDistrict } from '../fixtures/compiled-plans.ts';
+import { aggregatePlan, countOf, residentsPerDistrict } from '../fixtures/compiled-plans.ts';
 import { buildTinyDomain, type TinyDomain } from '../fixtures/tiny-domain.ts';
 import { FromExecutor, type FromExecutorMessage } from '../protocol.ts';
 import { forkExecutor } from './fork.ts';
@@ -79,4 +79,32 @@ describe('the executor process', () => {
     expect((await next((m) => 'id' in m && m.id === 9)).type).toBe('result');
     expect(stderr.split('\n').filter((l) => l.includes('already_initialized')).length).toBe(before + 1);
   });
+});
+
+describe('an executor whose service is gone', () => {
+  it('exits at once even while a query that would never finish is running', async () => {
+    const orphan = forkExecutor({ concurrency: 2, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const exited = new Promise<number | null>((resolve) => orphan.once('exit', (code) => resolve(code)));
+    const ready = new Promise<void>((resolve) =>
+      orphan.on('message', (data: unknown) => {
+        const m = FromExecutor(data);
+        if (m instanceof type.errors) return;
+        if (m.type === 'started') orphan.send({ type: 'init', domainFile: domain.domainFile, tmpDir: domain.tmpDir, pseudonymSecretHex: SECRET_HEX, threads: 1, memoryLimit: '256MB', tempDirectorySize: '256MB' });
+        if (m.type === 'ready') resolve();
+      }),
+    );
+    try {
+      await ready;
+      // Billions of rows: it runs until interrupted.
+      const heavy = `SELECT count(*) AS n, count(DISTINCT a.id_card) AS __dsbx_units FROM population.residents a, population.residents b, population.residents c WHERE a.name || b.name < c.name`;
+      orphan.send({ type: 'execute', id: 1, compiled: aggregatePlan(heavy, [countOf('n')]), ctx: { subject: 's', queryId: 'q' } });
+      await new Promise((r) => setTimeout(r, 500));
+      const started = performance.now();
+      orphan.disconnect();
+      expect(await exited).toBe(0);
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      orphan.kill('SIGKILL');
+    }
+  }, 30_000);
 });

@@ -85,6 +85,15 @@ async function execute(message: Extract<ToExecutorMessage, { type: 'execute' }>)
   }
 }
 
+/**
+ * Exits, interrupting the queries still running first: process.exit() does not return while DuckDB is
+ * executing on a worker thread, so an executor told to stop (or orphaned) would run a heavy query to its end.
+ */
+function exitNow(code: number): never {
+  for (const id of running.keys()) interrupt(id);
+  process.exit(code);
+}
+
 function interrupt(id: number): void {
   const entry = running.get(id);
   if (entry === undefined) return;
@@ -104,15 +113,17 @@ process.on('message', (data: unknown) => {
       return interrupt(message.id);
     case 'shutdown':
       logEvent('sandbox-executor', 'shutdown');
+      // Interrupted before their spill files are removed from under them.
+      for (const id of running.keys()) interrupt(id);
       if (spillDir !== null) removeTempDirectory(spillDir);
-      return process.exit(0);
+      return exitNow(0);
   }
 });
 
 send({ type: 'started' });
 
 // Without the service there is nobody to answer: leave rather than linger with the data open.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => exitNow(0));
 process.on('uncaughtException', () => {
   logEvent('sandbox-executor', 'uncaught_exception');
   process.exit(70);
