@@ -20,14 +20,13 @@ export interface RuntimeFinding {
   readonly constantCasts: readonly ConstantCast[];
 }
 
-
 interface SqlType {
   readonly id: string;
   readonly width?: number;
   readonly scale?: number;
 }
 
-/** Signed integer types and the largest magnitude each holds. */
+/** Integer types and the largest magnitude each holds (the signed minimum is one further: INT_MIN). */
 const INTEGER_MAX: Readonly<Record<string, number>> = {
   TINYINT: 127, SMALLINT: 32767, INTEGER: 2 ** 31 - 1, BIGINT: 2 ** 63 - 1, HUGEINT: 2 ** 127 - 1,
   UTINYINT: 255, USMALLINT: 65535, UINTEGER: 2 ** 32 - 1, UBIGINT: 2 ** 64 - 1,
