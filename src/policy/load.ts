@@ -1,10 +1,13 @@
 // Loads and validates the policy files in policies/. A bad file stops startup naming the file and field.
 import path from 'node:path';
 import { ConfigFileError, loadYamlFile } from '../catalog/load.ts';
+import { checkEnforcedLevels } from './enforced-levels.ts';
 import { FunctionsSchema, GradingSchema, ProfilesSchema, type Policy } from './schema.ts';
 
 export function loadPolicy(dir: string): Policy {
-  const grading = loadYamlFile(path.join(dir, 'grading.yaml'), GradingSchema);
+  const gradingFile = path.join(dir, 'grading.yaml');
+  const grading = loadYamlFile(gradingFile, GradingSchema);
+  checkEnforcedLevels(grading.levels, gradingFile);
   const profiles = loadYamlFile(path.join(dir, 'profiles.yaml'), ProfilesSchema);
   const functionsFile = path.join(dir, 'functions.yaml');
   const functions = loadYamlFile(functionsFile, FunctionsSchema);
