@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
-import { readLineFields, sealRecord } from './canonical-hash.ts';
+import { linkOffset, readLineFields, sealRecord } from './canonical-hash.ts';
 import { GENESIS_HASH, type UnsealedRecord } from './record.ts';
 import { newRecordId } from './record-id.ts';
 import { sampleEntry } from './sample-entries.ts';
@@ -80,5 +80,54 @@ describe('record ids', () => {
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('the fast link check (linkOffset)', () => {
+  const prevHash = 'ab'.repeat(32);
+  const prevBytes = Buffer.from(prevHash, 'latin1');
+  const sealed = sealRecord(unsealed(4, prevHash));
+  const line = Buffer.from(sealed.line);
+
+  it('accepts an intact line and points at the hash it carries', () => {
+    const at = linkOffset(line, 5, prevBytes);
+    expect(at).toBeGreaterThan(0);
+    expect(line.toString('latin1', at, at + 64)).toBe(sealed.record.hash);
+  });
+
+  it('refuses the line at another position or after another head', () => {
+    expect(linkOffset(line, 4, prevBytes)).toBe(-1);
+    expect(linkOffset(line, 6, prevBytes)).toBe(-1);
+    expect(linkOffset(line, 5, Buffer.from(GENESIS_HASH, 'latin1'))).toBe(-1);
+  });
+
+  it('refuses a line with any single byte changed, wherever it is', () => {
+    // Every position is flipped; the full reading must never call a line intact that the fast check refused either.
+    let accepted = 0;
+    for (let i = 0; i < line.length; i++) {
+      const tampered = Buffer.from(line);
+      tampered[i] = tampered[i] === 0x31 ? 0x32 : 0x31;
+      if (linkOffset(tampered, 5, prevBytes) >= 0) accepted += 1;
+    }
+    expect(accepted).toBe(0);
+  });
+
+  it('refuses the same record re-serialized in a non-canonical form, as the full reading does', () => {
+    const spaced = Buffer.from(JSON.stringify(sealed.record, null, 1).replace(/\n/g, ''));
+    expect(linkOffset(spaced, 5, prevBytes)).toBe(-1);
+    const f = readLineFields(spaced);
+    expect(f === undefined || f.computedHash !== f.declaredHash).toBe(true);
+  });
+
+  it('agrees with readLineFields on every sample record', () => {
+    let prev = GENESIS_HASH;
+    for (let i = 0; i < 8; i++) {
+      const s = sealRecord(unsealed(i, prev));
+      const bytes = Buffer.from(s.line);
+      const f = readLineFields(bytes)!;
+      expect(f.computedHash === f.declaredHash && f.seq === i + 1 && f.prev === prev).toBe(true);
+      expect(linkOffset(bytes, i + 1, Buffer.from(prev, 'latin1'))).toBeGreaterThan(0);
+      prev = s.record.hash;
+    }
   });
 });

@@ -1,6 +1,6 @@
 // RFC 8785 canonical JSON and SHA-256: how a record gets its hash and its line, and how a line's hash is
 // recomputed quickly when a log of a million records is verified.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { type } from 'arktype';
 import { AppError } from '../errors.ts';
@@ -138,4 +138,82 @@ export function readLineFields(line: Uint8Array): LineFields | undefined {
 
   if (!HEX64.test(declaredHash) || !HEX64.test(prev)) return undefined;
   return { declaredHash, computedHash, prev, seq, id };
+}
+
+/** The line with its hash member cut out is copied here, so that one-shot crypto.hash sees one buffer. */
+let hashInput = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * The fast form of "readLineFields(line) gives fields whose computedHash equals declaredHash, whose seq is
+ * `position` and whose prev equals `prev` (64 hex bytes)": the same members found by the same rules (first
+ * `"hash":"`, `"id":"` right after it, last `"prev":"`, last `"seq":`), compared as bytes, with no strings,
+ * regular expressions or per-record objects. Returns the offset of the declared hash's 64 hex digits in the line,
+ * or -1 whenever any check does not pass; the caller then asks readLineFields what is wrong, so the fast path
+ * only ever accepts, and every refusal is decided by the one full reading.
+ */
+export function linkOffset(line: Uint8Array, position: number, prev: Uint8Array): number {
+  const length = line.length;
+  const hashAt = firstHashMember(line);
+  if (hashAt < 0 || hashAt + HASH_MEMBER_LENGTH > length) return -1;
+  if (line[hashAt + HASH_MEMBER_LENGTH - 2] !== 0x22 || line[hashAt + HASH_MEMBER_LENGTH - 1] !== 0x2c) return -1;
+  const declaredAt = hashAt + HASH_MEMBER.length;
+
+  // readLineFields takes the first `"id":"` at or after the hash member; the member itself (quotes, colon, 64
+  // lowercase hex digits, both checked below through the digest) cannot hold one, so it must start right after.
+  const idAt = hashAt + HASH_MEMBER_LENGTH;
+  if (!startsWith(line, idAt, ID_KEY)) return -1;
+  let idEnd = -1;
+  for (let i = idAt + ID_KEY.length, end = Math.min(length, idAt + 65); i < end; i++) {
+    if (line[i] === 0x22) {
+      idEnd = i;
+      break;
+    }
+  }
+  if (idEnd < 0) return -1;
+
+  const prevAt = lastStart(line, PREV_KEY);
+  if (prevAt < 0 || line[prevAt + PREV_KEY.length + 64] !== 0x22) return -1;
+  for (let i = 0, at = prevAt + PREV_KEY.length; i < 64; i++) if (line[at + i] !== prev[i]) return -1;
+
+  const seqAt = lastStart(line, SEQ_KEY);
+  if (seqAt < 0) return -1;
+  let seq = 0;
+  let digits = 0;
+  for (let i = seqAt + SEQ_KEY.length; i < length && digits < 16; i++, digits++) {
+    const c = line[i]!;
+    if (c < 0x30 || c > 0x39) break;
+    seq = seq * 10 + (c - 0x30);
+  }
+  if (digits === 0 || seq !== position) return -1;
+
+  const bodyLength = length - HASH_MEMBER_LENGTH;
+  if (hashInput.length < bodyLength) hashInput = Buffer.allocUnsafe(bodyLength * 2);
+  hashInput.set(line.subarray(0, hashAt), 0);
+  hashInput.set(line.subarray(hashAt + HASH_MEMBER_LENGTH), hashAt);
+  // The digest in hex is lowercase hex, so equality also proves the declared hash is well formed.
+  const digest = hash('sha256', hashInput.subarray(0, bodyLength), 'hex');
+  for (let i = 0; i < 64; i++) if (line[declaredAt + i] !== digest.charCodeAt(i)) return -1;
+  return declaredAt;
+}
+
+/** Buffer.indexOf(HASH_MEMBER) without a native call per line: the member sits a few hundred bytes in. */
+function firstHashMember(line: Uint8Array): number {
+  for (let i = 0, end = line.length - HASH_MEMBER.length; i <= end; i++) {
+    if (line[i] === 0x22 && startsWith(line, i, HASH_MEMBER)) return i;
+  }
+  return -1;
+}
+
+/** Buffer.lastIndexOf(key) without a native call per line. */
+function lastStart(line: Uint8Array, key: Uint8Array): number {
+  for (let i = line.length - key.length; i >= 0; i--) {
+    if (line[i] === 0x22 && startsWith(line, i, key)) return i;
+  }
+  return -1;
+}
+
+function startsWith(line: Uint8Array, at: number, key: Uint8Array): boolean {
+  if (at + key.length > line.length) return false;
+  for (let j = 0; j < key.length; j++) if (line[at + j] !== key[j]) return false;
+  return true;
 }

@@ -1,6 +1,6 @@
 // Walks a chain of stored lines in order and finds the first place where it is not intact: the one
 // definition of "intact" shared by offline verification and by the store when it opens a folder.
-import { readLineFields } from './canonical-hash.ts';
+import { linkOffset, readLineFields } from './canonical-hash.ts';
 import { GENESIS_HASH } from './record.ts';
 
 export type BreakReason =
@@ -30,22 +30,54 @@ export interface ChainBreak {
   readonly reason: BreakReason;
 }
 
+const HEX64 = /^[0-9a-f]{64}$/;
+
 export class ChainWalk {
   count = 0;
-  head = GENESIS_HASH;
   firstBad: ChainBreak | undefined;
   /** The chain's hash at the counts a checkpoint names, filled in as the walk passes them. */
   readonly hashAt = new Map<number, string>();
+  /**
+   * The head as the 64 hex bytes a next line's prev must equal, so that an intact line is checked without
+   * making a string; `headKnown` is false when the head is not a hash (after an unreadable line).
+   */
+  private readonly headBytes = Buffer.alloc(64);
+  private headKnown = true;
+  /** The head as a string, made only when asked for. */
+  private headText: string | undefined = GENESIS_HASH;
 
-  constructor(private readonly wantedCounts: ReadonlySet<number> = new Set()) {}
+  constructor(private readonly wantedCounts: ReadonlySet<number> = new Set()) {
+    this.head = GENESIS_HASH;
+  }
+
+  /** The hash of the last record walked ('' when that record could not be read). */
+  get head(): string {
+    return (this.headText ??= this.headBytes.toString('latin1'));
+  }
+
+  set head(value: string) {
+    this.headText = value;
+    this.headKnown = HEX64.test(value);
+    if (this.headKnown) this.headBytes.write(value, 'latin1');
+  }
 
   /**
    * Takes the next line and returns its position in the chain. Only the chain fields are read (see
    * readLineFields): a line the store wrote was checked against the record schema before it was hashed, so
    * a line whose bytes still hash to the chain is a valid record. Parsing the whole record is left to readers.
+   * An intact link is accepted by linkOffset's byte checks; anything else is read again by readLineFields,
+   * which alone decides what is wrong, so both paths share one definition of intact.
    */
   next(bytes: Uint8Array): number {
     const position = this.count + 1;
+    const at = this.headKnown ? linkOffset(bytes, position, this.headBytes) : -1;
+    if (at >= 0) {
+      this.count = position;
+      for (let i = 0; i < 64; i++) this.headBytes[i] = bytes[at + i]!;
+      this.headText = undefined;
+      if (this.wantedCounts.has(position)) this.hashAt.set(position, this.head);
+      return position;
+    }
     const fields = readLineFields(bytes);
     this.count = position;
     if (!fields) {
