@@ -1,7 +1,9 @@
 // Verifies license tokens. Everything about the token is attacker-controlled, so the checks are pinned:
 // algorithm EdDSA only, issuer, audience and typ fixed, exp/iat/jti/sub required, and the key taken only
 // from our own key set — jku, jwk and x5u headers are never followed. Any failure is one generic
-// UNAUTHENTICATED error; the reason goes to the server log only, and never the token itself.
+// UNAUTHENTICATED error; the reason goes to the server log only, and never the token itself. A token
+// verified once is remembered for a short while (verified-token-cache.ts) so the signature is not checked
+// on every request; the revocation list is consulted on every request all the same.
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
 import { type } from 'arktype';
 import { AppError } from '../errors.ts';
@@ -11,6 +13,7 @@ import { LicenseClaimsSchema } from './claims.ts';
 import { SIGNING_ALG } from './keys.ts';
 import { TOKEN_TYPE } from './issue.ts';
 import { RevocationListError, type RevocationList } from './revocation.ts';
+import { createVerifiedTokenCache, type VerifiedTokenCache } from './verified-token-cache.ts';
 
 /** Longer than any token we issue; refusing early bounds the work an attacker can cause. */
 export const MAX_TOKEN_LENGTH = 4096;
@@ -41,6 +44,8 @@ export interface TokenVerifierOptions {
   readonly onReject?: (reason: RejectReason) => void;
   /** Seconds since the epoch; for tests of expiry. */
   readonly now?: () => number;
+  /** Tokens already verified (default: a new bounded cache); `false` verifies every token in full. */
+  readonly cache?: VerifiedTokenCache | false;
 }
 
 export const unauthenticated = (): AppError => new AppError('UNAUTHENTICATED', 'missing, invalid, expired or revoked credentials');
@@ -56,15 +61,30 @@ function reasonOf(e: unknown): RejectReason {
 export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   const keySet = createLocalJWKSet({ keys: opts.jwks.keys.map((k) => ({ ...k })) } as JSONWebKeySet);
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  const cache = opts.cache === false ? undefined : (opts.cache ?? createVerifiedTokenCache());
   const reject = (reason: RejectReason): never => {
     opts.onReject?.(reason);
     throw unauthenticated();
+  };
+  /** Checked on every request, cached or not, so that revoking takes effect on the next request. */
+  const refuseIfRevoked = (p: Principal): void => {
+    try {
+      if (opts.revocation.isRevoked(p.jti, p.sub)) reject('revoked');
+    } catch (e) {
+      if (e instanceof RevocationListError) reject('revocation_list_unreadable');
+      throw e;
+    }
   };
 
   return {
     async verify(token) {
       if (typeof token !== 'string' || token.length === 0) return reject('malformed');
       if (token.length > MAX_TOKEN_LENGTH) return reject('too_long');
+      const remembered = cache?.get(token, now());
+      if (remembered !== undefined) {
+        refuseIfRevoked(remembered);
+        return remembered;
+      }
       let payload: unknown;
       try {
         ({ payload } = await jwtVerify(token, keySet, {
@@ -83,20 +103,18 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
       if (claims instanceof type.errors) return reject('claims_shape');
       // jose accepts any iat; a token "issued" in the future was not issued by this clock.
       if (claims.iat > now() + CLOCK_TOLERANCE_SECONDS) return reject('issued_in_future');
-      try {
-        if (opts.revocation.isRevoked(claims.jti, claims.sub)) return reject('revoked');
-      } catch (e) {
-        if (e instanceof RevocationListError) return reject('revocation_list_unreadable');
-        throw e;
-      }
-      return {
+      // Frozen: the same object is handed to every request that presents this token while it is cached.
+      const principal: Principal = Object.freeze({
         sub: claims.sub,
         org: claims.org,
-        roles: claims.roles,
-        datasets: claims.datasets,
+        roles: Object.freeze([...claims.roles]),
+        datasets: claims.datasets === 'all' ? 'all' : Object.freeze([...claims.datasets]),
         jti: claims.jti,
         exp: claims.exp,
-      };
+      });
+      refuseIfRevoked(principal);
+      cache?.set(token, principal, now());
+      return principal;
     },
   };
 }
