@@ -146,14 +146,14 @@ let hashInput = Buffer.allocUnsafe(64 * 1024);
 /**
  * The fast form of "readLineFields(line) gives fields whose computedHash equals declaredHash, whose seq is
  * `position` and whose prev equals `prev` (64 hex bytes)": the same members found by the same rules (first
- * `"hash":"`, `"id":"` right after it, last `"prev":"`, last `"seq":`), compared as bytes, with no strings,
- * regular expressions or per-record objects. Returns the offset of the declared hash's 64 hex digits in the line,
+ * `"hash":"`, `"id":"` right after it, last `"prev":"`, last `"seq":`), compared as bytes, with no strings
+ * other than the digest, no regular expressions and no per-record objects. Returns the offset of the declared hash's 64 hex digits in the line,
  * or -1 whenever any check does not pass; the caller then asks readLineFields what is wrong, so the fast path
  * only ever accepts, and every refusal is decided by the one full reading.
  */
-export function linkOffset(line: Uint8Array, position: number, prev: Uint8Array): number {
+export function linkOffset(line: Buffer, position: number, prev: Uint8Array): number {
   const length = line.length;
-  const hashAt = firstHashMember(line);
+  const hashAt = line.indexOf(HASH_MEMBER);
   if (hashAt < 0 || hashAt + HASH_MEMBER_LENGTH > length) return -1;
   if (line[hashAt + HASH_MEMBER_LENGTH - 2] !== 0x22 || line[hashAt + HASH_MEMBER_LENGTH - 1] !== 0x2c) return -1;
   const declaredAt = hashAt + HASH_MEMBER.length;
@@ -171,11 +171,11 @@ export function linkOffset(line: Uint8Array, position: number, prev: Uint8Array)
   }
   if (idEnd < 0) return -1;
 
-  const prevAt = lastStart(line, PREV_KEY);
+  const prevAt = line.lastIndexOf(PREV_KEY);
   if (prevAt < 0 || line[prevAt + PREV_KEY.length + 64] !== 0x22) return -1;
   for (let i = 0, at = prevAt + PREV_KEY.length; i < 64; i++) if (line[at + i] !== prev[i]) return -1;
 
-  const seqAt = lastStart(line, SEQ_KEY);
+  const seqAt = line.lastIndexOf(SEQ_KEY);
   if (seqAt < 0) return -1;
   let seq = 0;
   let digits = 0;
@@ -194,22 +194,6 @@ export function linkOffset(line: Uint8Array, position: number, prev: Uint8Array)
   const digest = hash('sha256', hashInput.subarray(0, bodyLength), 'hex');
   for (let i = 0; i < 64; i++) if (line[declaredAt + i] !== digest.charCodeAt(i)) return -1;
   return declaredAt;
-}
-
-/** Buffer.indexOf(HASH_MEMBER) without a native call per line: the member sits a few hundred bytes in. */
-function firstHashMember(line: Uint8Array): number {
-  for (let i = 0, end = line.length - HASH_MEMBER.length; i <= end; i++) {
-    if (line[i] === 0x22 && startsWith(line, i, HASH_MEMBER)) return i;
-  }
-  return -1;
-}
-
-/** Buffer.lastIndexOf(key) without a native call per line. */
-function lastStart(line: Uint8Array, key: Uint8Array): number {
-  for (let i = line.length - key.length; i >= 0; i--) {
-    if (line[i] === 0x22 && startsWith(line, i, key)) return i;
-  }
-  return -1;
 }
 
 function startsWith(line: Uint8Array, at: number, key: Uint8Array): boolean {

@@ -70,10 +70,11 @@ export class ChainWalk {
    */
   next(bytes: Uint8Array): number {
     const position = this.count + 1;
-    const at = this.headKnown ? linkOffset(bytes, position, this.headBytes) : -1;
+    const line = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const at = this.headKnown ? linkOffset(line, position, this.headBytes) : -1;
     if (at >= 0) {
       this.count = position;
-      for (let i = 0; i < 64; i++) this.headBytes[i] = bytes[at + i]!;
+      line.copy(this.headBytes, 0, at, at + 64);
       this.headText = undefined;
       if (this.wantedCounts.has(position)) this.hashAt.set(position, this.head);
       return position;
