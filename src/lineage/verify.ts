@@ -38,11 +38,13 @@ export async function verifyLineage({ dir, publicJwk, snapshot }: VerifyOptions)
     const buf = await ahead!;
     const following = segments[i + 1];
     ahead = following ? readPrefix(following.path, following.size) : undefined;
-    for (const line of segmentLines(buf)) {
-      if (line.complete) {
-        walk.next(line.bytes);
-        continue;
-      }
+    // The same split as segmentLines, without an object per line: a million of them are worth avoiding.
+    let start = 0;
+    for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+      walk.next(buf.subarray(start, nl));
+      start = nl + 1;
+    }
+    if (start < buf.length) {
       const last = i === segments.length - 1;
       walk.fail({ seq: walk.count + 1, reason: last ? 'torn_tail' : 'truncated_segment' });
       walk.count += 1; // the torn bytes occupy a position: what follows them cannot be intact
