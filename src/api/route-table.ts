@@ -30,23 +30,32 @@ export interface RouteTable {
   readonly description: ApiDescription;
 }
 
+/** Twins shared by every route table of the process (tests start many apps; building one takes ~15 ms). */
+const strictTwins = new WeakMap<object, ((data: unknown) => boolean) | null>();
+
+function strictTwinOf(schema: Type<unknown>): ((data: unknown) => boolean) | null {
+  let strict = strictTwins.get(schema);
+  if (strict === undefined) {
+    const twin = schema.onDeepUndeclaredKey('reject');
+    strict = twin.internal.includesTransform ? null : (d: unknown) => twin.allows(d);
+    strictTwins.set(schema, strict);
+  }
+  return strict;
+}
+
 /**
  * Checks a handler's JSON answer against its response schema, with the same outcome as calling the schema
  * itself but without its per-call cost. The specs' schemas strip undeclared keys (`'+': 'delete'`), which
  * arktype implements as a morph: every call deep-clones the whole answer (every row) before deleting. So a
- * strict twin of the schema (undeclared keys refused at every depth, no morph) is built once, on the
- * route's first answer, and tried first: an answer it allows is valid and has nothing to strip, so it is
+ * strict twin of the schema (undeclared keys refused at every depth, no morph) is built once per schema,
+ * on its first answer, and tried first: an answer it allows is valid and has nothing to strip, so it is
  * exactly what the original schema would return. Anything else (undeclared keys, invalid values) goes
  * through the original schema, which strips or reports as before. A schema with real morphs (whose output
  * differs from its input) never takes the shortcut.
  */
 export function responseChecker<R>(schema: Type<R>): (data: unknown) => R | InstanceType<typeof type.errors> {
-  let strict: ((data: unknown) => boolean) | null | undefined;
   return (data) => {
-    if (strict === undefined) {
-      const twin = schema.onDeepUndeclaredKey('reject');
-      strict = twin.internal.includesTransform ? null : (d) => twin.allows(d);
-    }
+    const strict = strictTwinOf(schema);
     if (strict !== null && strict(data)) return data as R;
     return schema(data) as R | InstanceType<typeof type.errors>;
   };
