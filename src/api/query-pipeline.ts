@@ -10,6 +10,7 @@ import type { Decision } from '../policy/decision.ts';
 import type { Policy } from '../policy/schema.ts';
 import type { CompiledQuery, Mode } from '../sql/compiled.ts';
 import { compileQuery } from '../sql/compile.ts';
+import { DecisionCache } from '../sql/decision-cache.ts';
 import type { SqlCompiler } from '../sql/compile.ts';
 import type { GateResult } from '../../sandbox/gate/types.ts';
 import { answerKey, type DpAnswerStore, type StoredAnswer } from '../dp/answer-store.ts';
@@ -96,6 +97,8 @@ const DEFAULT_MAX_RESULT_BYTES = 16 * 1024 * 1024;
 export class QueryPipeline {
   readonly #deps: QueryPipelineDeps;
   readonly #buckets: TokenBuckets;
+  /** The compiler's decisions by catalog version and input (src/sql/decision-cache.ts). */
+  readonly #decisions = new DecisionCache();
   readonly #maxResultBytes: number;
   /** Identical dp queries in flight, by answer key: a second waits for the first and then gets its answer. */
   readonly #dpInFlight = new Map<string, Promise<unknown>>();
@@ -261,7 +264,8 @@ export class QueryPipeline {
 
     const t0 = performance.now();
     const dpBounds = { ...(req.dp?.maxGroups ? { maxGroups: req.dp.maxGroups } : {}), ...(req.dp?.maxRows ? { maxRows: req.dp.maxRows } : {}) };
-    const decision: Decision = await compileQuery({ sql: req.sql, mode, dpBounds }, principal, d.catalog, d.policy, d.compiler);
+    const input = { sql: req.sql, mode, dpBounds };
+    const decision: Decision = await this.#decisions.decide(d.catalogVersion, input, () => compileQuery(input, principal, d.catalog, d.policy, d.compiler));
     timings.compileMs = performance.now() - t0;
     d.metrics.stageSeconds.observe({ stage: 'compile' }, timings.compileMs / 1000);
 
