@@ -126,11 +126,18 @@ send({ type: 'started' });
 // process.exit(): it can still wait on DuckDB's threads (a query still being set up cannot be interrupted yet),
 // and an orphan under load was seen to outlive its server by more than 10 s. The domain is opened read-only,
 // so nothing needs flushing: the spill files are removed and the process ends at once.
-process.on('disconnect', () => {
+function leaveNow(): never {
   for (const id of running.keys()) interrupt(id);
   if (spillDir !== null) removeTempDirectory(spillDir);
   process.kill(process.pid, 'SIGKILL');
-});
+  throw new Error('unreachable');
+}
+process.on('disconnect', leaveNow);
+// A second net: if the IPC channel's close is ever missed, a changed parent (re-parented to init) still ends us.
+const parentAtStart = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentAtStart) leaveNow();
+}, 1000).unref();
 process.on('uncaughtException', () => {
   logEvent('sandbox-executor', 'uncaught_exception');
   process.exit(70);
