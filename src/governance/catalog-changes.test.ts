@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalog, makeCatalog } from '../catalog/load.ts';
 import type { Principal } from '../auth/principal.ts';
-import { isAppError } from '../errors.ts';
+import { codeOf } from '../../test/support/thrown-code.ts';
 import { CatalogChangeBook, type CatalogChangeRequest } from './catalog-changes.ts';
 import { openNdjsonEventLog } from './event-log.ts';
 import { WorkingDayCalendar } from './working-days.ts';
@@ -26,15 +26,6 @@ const open = () => {
   return { file, book: new CatalogChangeBook(openNdjsonEventLog(file), calendar, files) };
 };
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return isAppError(e) ? e.code : 'not an AppError';
-  }
-  return undefined;
-};
 
 describe('CatalogChangeBook deadlines', () => {
   it('is due for review five working days later, skipping the weekend and the holiday, and overdue only after that day', () => {

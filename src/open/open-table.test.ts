@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../auth/principal.ts';
 import type { Catalog, Dataset } from '../catalog/schema.ts';
 import { loadCatalog, makeCatalog } from '../catalog/load.ts';
-import { isAppError } from '../errors.ts';
+import { codeOf } from '../../test/support/thrown-code.ts';
 import { loadPolicy } from '../policy/load.ts';
 import { compileQuery, SqlCompiler } from '../sql/compile.ts';
 import { resolveOpenTable } from './open-table.ts';
@@ -16,15 +16,6 @@ const catalog = loadCatalog(path.join(root, 'datasets'));
 const policy = loadPolicy(path.join(root, 'policies'));
 const reader: Principal = { sub: 'anonymous', org: 'public', roles: [], datasets: [], jti: 'none', exp: 0 };
 const active = (): Dataset['status'] => 'active';
-
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return isAppError(e) ? e.code : 'not an AppError';
-  }
-  return undefined;
-};
 
 /** The catalog with one dataset's entry replaced. */
 const withDataset = (id: string, change: (d: Dataset) => Dataset): Catalog =>

@@ -1,19 +1,10 @@
 // Cursor round trips and refusals: a cursor is trusted only for the table it names and only with a key of the
 // declared shape.
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../errors.ts';
+import { codeOf } from '../../test/support/thrown-code.ts';
 import { decodeCursor, encodeCursor } from './page-cursor.ts';
 
 const CODE = /^[0-9A-Z]{18}$/;
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return isAppError(e) ? e.code : 'not an AppError';
-  }
-  return undefined;
-};
-
 describe('page cursor', () => {
   it('round-trips a keyset position and an hour window', () => {
     expect(decodeCursor(encodeCursor('market.enterprises', { after: '91230202MAFFPTNY8X' }), 'market.enterprises', CODE)).toEqual({ after: '91230202MAFFPTNY8X' });
