@@ -100,6 +100,7 @@ describe('counting units', () => {
     it.each([
       'SELECT district, count(*) AS n FROM population.residents GROUP BY 1',
       "SELECT gender, count(*) AS n FROM population.residents WHERE district = 'd1' GROUP BY 1",
+      'SELECT count(*) AS n FROM population.residents',
       "SELECT district, count(*) AS n FROM population.residents WHERE id_card IN (SELECT id_card FROM health.medical_claims WHERE diagnosis_group = 'J') GROUP BY 1",
     ])('counts rows: %s', async (sql) => {
       expect(await helperOf(sql)).toBe('count_star()');
@@ -130,5 +131,11 @@ describe('counting units', () => {
     const rows = await run(compiler);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows).toEqual(await run(plain));
+  });
+
+  it('answers a count of the whole table, whose scan reads no column', async () => {
+    const d = await compileQuery({ sql: 'SELECT count(*) AS n FROM population.residents', mode: 'aggregate' }, principal, catalog, policy, compiler);
+    if (d.effect !== 'allow') throw new Error(`denied ${d.code}`);
+    expect((await sandbox.execute(d.compiled, { subject: 'test', queryId: 'q' })).rows).toEqual([[40]]);
   });
 });
