@@ -17,6 +17,7 @@ describe('compiled queries crossing into the executor', () => {
 
   it('accepts the shapes the compiler produces', () => {
     expect(parseCompiledQuery(residentsPerDistrict())).toBeDefined();
+    expect(parseCompiledQuery({ ...residentsPerDistrict(), unitCountByRows: { sql: 'SELECT 1', decidedAbove: 9 } })?.unitCountByRows).toEqual({ sql: 'SELECT 1', decidedAbove: 9 });
     expect(parseCompiledQuery(rowsPlan('SELECT name FROM population.residents', [maskedColumn('name', 'name')]))).toBeDefined();
   });
 
@@ -32,6 +33,9 @@ describe('compiled queries crossing into the executor', () => {
     { name: 'a dp description with an unknown measure', value: { ...residentsPerDistrict(), profile: 'dp', dp: { ...DP, aggregates: [{ ...DP.aggregates[0], measure: 'median' }] } } },
     { name: 'a dp description with an unknown key', value: { ...residentsPerDistrict(), profile: 'dp', dp: { ...DP, noiseless: true } } },
     { name: 'an unknown helper role', value: { ...residentsPerDistrict(), helpers: [{ name: 'h', role: 'exact_sum' }] } },
+    { name: 'a unit count by rows without a bound', value: { ...residentsPerDistrict(), unitCountByRows: { sql: 'SELECT 1' } } },
+    { name: 'a unit count by rows with a negative bound', value: { ...residentsPerDistrict(), unitCountByRows: { sql: 'SELECT 1', decidedAbove: -1 } } },
+    { name: 'a unit count by rows with an unknown key', value: { ...residentsPerDistrict(), unitCountByRows: { sql: 'SELECT 1', decidedAbove: 9, exact: false } } },
   ])('refuses $name', ({ value }) => {
     expect(parseCompiledQuery(value)).toBeUndefined();
   });

@@ -68,6 +68,7 @@ export const CompiledQuerySchema = type({
     usage: type("'output' | 'filter' | 'join' | 'group' | 'aggregate'").array(),
   }).array(),
   'dp?': DpQuerySchema,
+  'unitCountByRows?': { sql: `0 < string <= ${MAX_SQL_CHARS}`, decidedAbove: 'number.integer >= 0', '+': 'reject' },
 });
 
 /** Validate a CompiledQuery that crossed a boundary; undefined when it does not validate. */
@@ -93,6 +94,7 @@ export const GateResultSchema = type({
   },
   resultSha256: /^[0-9a-f]{64}$/,
   timings: { executeMs: 'number >= 0', gateMs: 'number >= 0' },
+  'unitsCountedByRows?': 'true',
 });
 
 const failureCause = type.enumerated(...FAILURE_CAUSES);

@@ -15,6 +15,7 @@ import { openLineageStore } from './lineage/embedded-store.ts';
 import type { LineageStore } from './lineage/store.ts';
 import { SqlCompiler } from './sql/compile.ts';
 import { OneRowPerUnit } from './sql/one-row-per-unit.ts';
+import { UnitRowBounds } from './sql/unit-row-bounds.ts';
 import { Sandbox } from '../sandbox/supervisor.ts';
 import { createMetrics, type ServiceMetrics } from './api/metrics.ts';
 import { QueryPipeline } from './api/query-pipeline.ts';
@@ -80,6 +81,7 @@ export async function startQueryPath(opts: {
   });
   let sandbox: Sandbox | undefined;
   const oneRowPerUnit = new OneRowPerUnit();
+  const unitRowBounds = new UnitRowBounds();
   let dp: { ledger: BudgetLedger; answers: DpAnswerStore };
   let governance: Governance | undefined;
   try {
@@ -104,7 +106,7 @@ export async function startQueryPath(opts: {
     if (answers.skipped > 0) logger.warn('dp', { message: 'recorded dp answers skipped (damaged lines); their queries will be charged again', skipped: answers.skipped });
     dp = { ledger: await BudgetLedger.fromLineage(lineage, live.policy.profiles.dp.budget, dpDatasets), answers };
     // Files plus the applied catalog changes, numbered as the governance log says, each version with its compiler.
-    live.useCompilers((c) => SqlCompiler.create(c, { oneRowPerUnit }));
+    live.useCompilers((c) => SqlCompiler.create(c, { oneRowPerUnit, unitRowBounds }));
     const g = governance;
     await restoreLiveCatalog(live, g.catalogChanges, () =>
       g.record(SYSTEM_PRINCIPAL, { action: 'catalog.versioned', reason: null, application: null, datasets: [] }),
@@ -123,6 +125,12 @@ export async function startQueryPath(opts: {
     const running = sandbox;
     const units = await oneRowPerUnit.verify(catalog, async (check) => (await running.execute(check, { subject: 'dsbx', queryId: 'one-row-per-unit' })).rows[0]?.[0]);
     if (units.refuted.length > 0) logger.warn('catalog', { message: 'not one row per privacy unit in the data: units counted with count(DISTINCT)', tables: units.refuted.join(',') });
+    // And how many rows k−1 people hold in every other personal table, so that count(*) decides most groups.
+    const bounds = await unitRowBounds.measure(
+      catalog, live.policy.profiles.threshold.k,
+      async (measure) => (await running.execute(measure, { subject: 'dsbx', queryId: 'unit-row-bound' })).rows[0],
+    );
+    if (bounds.failed.length > 0) logger.warn('catalog', { message: 'rows per privacy unit not measured: units counted with count(DISTINCT)', tables: bounds.failed.join(',') });
   } catch (e) {
     live.close();
     governance?.close();

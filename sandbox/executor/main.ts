@@ -16,7 +16,8 @@ import { ConnectionPool } from './connection-pool.ts';
 import { classifyEngineError } from './engine-error.ts';
 import { executorConcurrency } from './fork.ts';
 import { openHardenedDomain } from './hardened-instance.ts';
-import { runCompiledQuery, type QueryEngine } from './run-query.ts';
+import type { QueryEngine } from './run-query.ts';
+import { runRelease } from './unit-count-by-rows.ts';
 import { prepareTempDirectory, removeTempDirectory } from './temp-directory.ts';
 
 interface Running {
@@ -67,15 +68,15 @@ async function execute(message: Extract<ToExecutorMessage, { type: 'execute' }>)
     if (compiled === undefined) throw new SandboxError('plan_invalid');
     checkPlan(compiled);
     const started = performance.now();
-    const raw = await runCompiledQuery(engine, compiled, compiled.rowCap, {
+    const run = await runRelease(engine, compiled, {
       onConnection: (conn) => {
         entry.conn = conn;
       },
       interrupted: () => entry.interrupted,
     });
     const executeMs = performance.now() - started;
-    const result = runOutputGate(raw, compiled, { pseudonymKey: pseudonymKey(serverSecret, message.ctx.subject) }, executeMs);
-    send({ type: 'result', id, result });
+    const result = runOutputGate(run.raw, compiled, { pseudonymKey: pseudonymKey(serverSecret, message.ctx.subject) }, executeMs);
+    send({ type: 'result', id, result: run.sql === compiled.sql ? result : { ...result, unitsCountedByRows: true } });
   } catch (e) {
     const cause: FailureCause = classifyEngineError(e, entry.interrupted).cause_;
     logEvent('sandbox-executor', 'query_failed', { queryId: message.ctx.queryId, cause });

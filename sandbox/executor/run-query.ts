@@ -34,20 +34,28 @@ const stopIfInterrupted = (handle: QueryHandle): void => {
   if (handle.interrupted()) throw new SandboxError('timeout');
 };
 
-/** Read at most `limit` rows, and learn whether there was at least one more. */
-export async function runCompiledQuery(engine: QueryEngine, compiled: CompiledQuery, limit: number, handle: QueryHandle): Promise<RawResult> {
+/** Read at most `limit` rows of the compiled query, and learn whether there was at least one more. */
+export function runCompiledQuery(engine: QueryEngine, compiled: CompiledQuery, limit: number, handle: QueryHandle): Promise<RawResult> {
+  return runCompiledSql(engine, compiled.sql, limit, handle);
+}
+
+/**
+ * Runs one SQL text of a compiled query (its `sql`, or the unit count by rows that stands in for it,
+ * sandbox/executor/unit-count-by-rows.ts): guarded like any other, at most `limit` rows read.
+ */
+export async function runCompiledSql(engine: QueryEngine, sql: string, limit: number, handle: QueryHandle): Promise<RawResult> {
   const pooled = await engine.pool.acquire();
   const conn = pooled.connection;
   let reusable = false;
   try {
     handle.onConnection(conn);
-    if (!engine.allowed.has(compiled.sql)) {
-      await guardStatement(pooled, compiled.sql, engine.domain);
-      engine.allowed.add(compiled.sql);
+    if (!engine.allowed.has(sql)) {
+      await guardStatement(pooled, sql, engine.domain);
+      engine.allowed.add(sql);
     }
     stopIfInterrupted(handle);
 
-    const extracted = await conn.extractStatements(compiled.sql);
+    const extracted = await conn.extractStatements(sql);
     if (extracted.count !== 1) throw new SandboxError('statement_refused');
     const prepared = await extracted.prepare(0);
     let result;

@@ -38,6 +38,10 @@ export function checkPlan(compiled: CompiledQuery): void {
 
   const unitCounts = compiled.helpers.filter((h) => h.role === 'unit_count');
   if (compiled.threshold !== null && unitCounts.length !== 1) throw new SandboxError('plan_invalid');
+  // A unit count by rows only ever stands in for an exact threshold release.
+  if (compiled.unitCountByRows !== undefined && (compiled.profile !== 'threshold' || compiled.mode !== 'aggregate' || compiled.threshold === null)) {
+    throw new SandboxError('plan_invalid');
+  }
 
   if (compiled.kAnonymity !== null) {
     if (compiled.mode !== 'rows') throw new SandboxError('plan_invalid');

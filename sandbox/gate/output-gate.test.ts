@@ -118,6 +118,8 @@ describe('plans the gate refuses to apply', () => {
     { name: 'a threshold without a unit-count helper', plan: { ...residentsPerDistrict(), helpers: [] } },
     { name: 'a k-anonymity key that is not an output', plan: { ...rowsPlan('x', [rawColumn('district')]), kAnonymity: { k: 5, quasiIdentifiers: ['gender'] } } },
     { name: 'a pseudonym in an aggregate', plan: aggregatePlan('x', [pseudonymColumn('p'), countOf('n')]) },
+    { name: 'a unit count by rows without an exact threshold', plan: { ...residentsPerDistrict(), threshold: null, helpers: [], unitCountByRows: { sql: 'x', decidedAbove: 9 } } },
+    { name: 'a unit count by rows for a row release', plan: { ...rowsPlan('x', [rawColumn('district')]), unitCountByRows: { sql: 'x', decidedAbove: 9 } } },
   ];
   it.each(refusals)('refuses $name', ({ plan }) => {
     const raw: RawResult = {

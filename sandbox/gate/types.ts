@@ -39,6 +39,8 @@ export interface GateResult {
   /** SHA-256 (hex) of the RFC 8785 canonical JSON of `{ columns, rows }` as released. */
   readonly resultSha256: string;
   readonly timings: { readonly executeMs: number; readonly gateMs: number };
+  /** The release is the answer of the compiled query's unit count by rows (`unitCountByRows.sql`). */
+  readonly unitsCountedByRows?: true;
 }
 
 /**

@@ -29,7 +29,8 @@ export interface RewriteOptions {
   readonly helper: boolean;
   /**
    * How the helper counts units: count(DISTINCT unit), or count(*) where every row of the release's one
-   * table is a distinct unit (verified, src/sql/one-row-per-unit.ts) — the same number, much cheaper.
+   * table is a distinct unit (verified, src/sql/one-row-per-unit.ts) — the same number, much cheaper — or
+   * where the executor checks each group's rows against a bound (src/sql/unit-row-bounds.ts).
    */
   readonly unitCount?: 'distinct' | 'rows';
 }
@@ -99,7 +100,7 @@ export function rewriteQuery(a: Analysis, opts: RewriteOptions): SelectNode {
     return { ...e, alias: o.name };
   });
   if (opts.helper && a.rootUnits.length > 0) {
-    const counts = opts.unitCount === 'rows' && a.rootUnits.length === 1
+    const counts = opts.unitCount === 'rows'
       ? [call('count_star', [])]
       : a.rootUnits.map((u) => call('count', [u], true));
     items.push(counts.length === 1 ? { ...counts[0]!, alias: UNIT_HELPER } : call('least', counts, false, UNIT_HELPER));

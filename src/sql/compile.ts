@@ -12,6 +12,7 @@ import { DP_READ_CAP, rewriteForDp, type DpRewrite } from '../dp/dp-rewrite.ts';
 import { ruleFamily, ViolationList, type Rule } from '../policy/rules.ts';
 import { Analyser, type Analysis, type ReleaseOutput } from './analyse.ts';
 import type { CompiledQuery, InputColumn, Mode, OutputColumn, Protection, Transform, Usage } from './compiled.ts';
+import type { SelectNode } from './ast.ts';
 import type { SqlCompiler } from './compiler.ts';
 import { emitDocument } from './emit.ts';
 import { fingerprint, foldIdentifiers } from './fingerprint.ts';
@@ -19,6 +20,7 @@ import { parseSql } from './parse.ts';
 import { checkPlan } from './plan-check.ts';
 import { findRuntimeRisks } from './runtime-errors.ts';
 import { countsRowsAsUnits } from './one-row-per-unit.ts';
+import { rowBoundOf } from './unit-row-bounds.ts';
 import { allSources, levelOf, type Prov } from './provenance.ts';
 import { factsOf, secondRead } from './second-reader.ts';
 
@@ -130,17 +132,21 @@ export async function compileQuery(
     else for (const x of r.violations) v.add(x.rule, x.at);
   }
 
-  const rewritten = v.length === 0
-    ? (dpRewrite?.select ?? rewriteQuery(analysis, {
-      mode: input.mode, rowCap: policy.profiles.rows.rowCap, helper,
-      unitCount: helper && countsRowsAsUnits(analysis.root, catalog, compiler.oneRowPerUnit) ? 'rows' : 'distinct',
-    }))
-    : null;
+  const rowsAreUnits = helper && countsRowsAsUnits(analysis.root, catalog, compiler.oneRowPerUnit);
+  const rewrite = (unitCount: 'rows' | 'distinct'): SelectNode =>
+    rewriteQuery(analysis, { mode: input.mode, rowCap: policy.profiles.rows.rowCap, helper, unitCount });
+  const rewritten = v.length === 0 ? (dpRewrite?.select ?? rewrite(rowsAreUnits ? 'rows' : 'distinct')) : null;
+  // Where count(*) decides most groups of a threshold release (src/sql/unit-row-bounds.ts), the same
+  // release counting rows, for the executor to try first.
+  const decidedAbove = rewritten && helper && !dp && !rowsAreUnits
+    ? rowBoundOf(analysis.root, analysis.rootUnits, catalog, compiler.unitRowBounds, policy.profiles.threshold.k)
+    : undefined;
   const normalizedAst = foldIdentifiers(emitDocument(parsed.query));
   const rewrittenAst = rewritten ? emitDocument(rewritten) : null;
+  const byRowsAst = decidedAbove !== undefined ? emitDocument(rewrite('rows')) : null;
   // An allowed query is rendered and bound in one round trip; a refused one (or a failed combined step) is
   // only rendered, so that its lineage record still carries the normalized SQL.
-  const combined = rewrittenAst ? await compiler.renderAndPlan(normalizedAst, rewrittenAst) : null;
+  const combined = rewrittenAst ? await compiler.renderAndPlan(normalizedAst, rewrittenAst, byRowsAst) : null;
   const [normalizedSql, sql] = combined
     ? [combined.normalizedSql, combined.sql]
     : await compiler.deserialize(rewrittenAst ? [normalizedAst, rewrittenAst] : [normalizedAst]);
@@ -191,6 +197,12 @@ export async function compileQuery(
   const kAnonymity = input.mode === 'rows' && personal
     ? { k: profiles.rows.kAnonymity, quasiIdentifiers: outputs.filter((o) => o.quasiIdentifier).map((o) => o.name) }
     : null;
+  // The shortcut must pass the same plan checks as the query it stands in for, or it is not offered.
+  const byRows = combined?.byRows;
+  const unitCountByRows = decidedAbove !== undefined && byRows?.plan.ok === true && checkPlan(byRows.plan.plan, analysis.accounted).ok
+    && findRuntimeRisks(byRows.plan.plan).risks.size === 0
+    ? { sql: byRows.sql, decidedAbove }
+    : undefined;
   const compiled: CompiledQuery = {
     version: 1,
     mode: input.mode,
@@ -206,6 +218,7 @@ export async function compileQuery(
     datasets,
     inputs,
     ...(dpRewrite ? { dp: dpDescription(dpRewrite, profiles) } : {}),
+    ...(unitCountByRows ? { unitCountByRows } : {}),
   };
   return { effect: 'allow', compiled };
 }

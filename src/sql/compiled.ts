@@ -97,4 +97,10 @@ export interface CompiledQuery {
   readonly inputs: readonly InputColumn[];
   /** Present exactly when profile is 'dp' (aggregate mode only). */
   readonly dp?: DpQuery;
+  /**
+   * Threshold releases over one table whose rows per privacy unit are bounded (src/sql/unit-row-bounds.ts):
+   * the same release with the unit-count helper counting rows, which the executor runs first. Its answer
+   * stands when every group has fewer than k rows or more than `decidedAbove`; otherwise `sql` runs.
+   */
+  readonly unitCountByRows?: { readonly sql: string; readonly decidedAbove: number };
 }

@@ -8,6 +8,7 @@ import { SANDBOX_MACROS } from '../../sandbox/macros.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import type { Json } from './duckdb-json.ts';
 import { OneRowPerUnit } from './one-row-per-unit.ts';
+import { UnitRowBounds } from './unit-row-bounds.ts';
 
 const LOCKED_OPTIONS = {
   enable_external_access: 'false',
@@ -53,17 +54,29 @@ async function connections(instance: DuckDBInstance, n: number, setup: string[])
 
 export type PlanResult = { readonly ok: true; readonly plan: Json } | { readonly ok: false };
 
+/** json_serialize_plan's answer: the plan, or ok:false for a binder error (or anything unreadable). */
+function planResultOf(text: string): PlanResult {
+  try {
+    const j = JSON.parse(text) as Json;
+    return typeof j === 'object' && j !== null && !Array.isArray(j) && j['error'] === false ? { ok: true, plan: j } : { ok: false };
+  } catch {
+    return { ok: false };
+  }
+}
+
 export class SqlCompiler {
   private constructor(
     /** Tables verified to hold one row per privacy unit (none until the query path has checked the data). */
     readonly oneRowPerUnit: OneRowPerUnit,
+    /** Rows fewer than k units can hold, per personal table (none until the query path has measured them). */
+    readonly unitRowBounds: UnitRowBounds,
     private readonly parserInstance: DuckDBInstance,
     private readonly planInstance: DuckDBInstance,
     private readonly parserPool: ConnectionPool,
     private readonly planPool: ConnectionPool,
   ) {}
 
-  static async create(catalog: Catalog, opts: { readonly oneRowPerUnit?: OneRowPerUnit } = {}): Promise<SqlCompiler> {
+  static async create(catalog: Catalog, opts: { readonly oneRowPerUnit?: OneRowPerUnit; readonly unitRowBounds?: UnitRowBounds } = {}): Promise<SqlCompiler> {
     const parserInstance = await lockedInstance();
     const parserConns = await connections(parserInstance, POOL_SIZE, []);
     await parserConns[0]!.run('SET lock_configuration = true');
@@ -74,7 +87,7 @@ export class SqlCompiler {
     ddlConn.closeSync();
     const planConns = await connections(planInstance, POOL_SIZE, [...SANDBOX_MACROS]);
     await planConns[0]!.run('SET lock_configuration = true');
-    return new SqlCompiler(opts.oneRowPerUnit ?? new OneRowPerUnit(), parserInstance, planInstance, new ConnectionPool(parserConns), new ConnectionPool(planConns));
+    return new SqlCompiler(opts.oneRowPerUnit ?? new OneRowPerUnit(), opts.unitRowBounds ?? new UnitRowBounds(), parserInstance, planInstance, new ConnectionPool(parserConns), new ConnectionPool(planConns));
   }
 
   /** DuckDB's own parse of the caller's text (attacker-controlled; bound as a parameter, never spliced). */
@@ -125,22 +138,30 @@ export class SqlCompiler {
   /**
    * Renders the normalized and the rewritten AST and binds the rewritten one, in one round trip on the plan
    * instance (which has the catalog tables and macros); null when that fails, so the caller takes the two
-   * separate steps (render on the parser instance, then plan) and learns which failed.
+   * separate steps (render on the parser instance, then plan) and learns which failed. A second rewrite
+   * (the unit count by rows, src/sql/unit-row-bounds.ts) is rendered and bound in the same trip; it is
+   * null when it fails, which only costs the shortcut.
    */
-  async renderAndPlan(normalized: Json, rewritten: Json): Promise<{ normalizedSql: string; sql: string; plan: PlanResult } | null> {
+  async renderAndPlan(
+    normalized: Json,
+    rewritten: Json,
+    byRows: Json | null = null,
+  ): Promise<{ normalizedSql: string; sql: string; plan: PlanResult; byRows: { sql: string; plan: PlanResult } | null } | null> {
     return this.planPool.use(async (c) => {
       try {
         const p = await c.statement(
-          'SELECT n, s, json_serialize_plan(s) FROM (SELECT json_deserialize_sql($1::JSON) AS n, json_deserialize_sql($2::JSON) AS s)',
+          byRows === null
+            ? 'SELECT n, s, json_serialize_plan(s) FROM (SELECT json_deserialize_sql($1::JSON) AS n, json_deserialize_sql($2::JSON) AS s)'
+            : 'SELECT n, s, json_serialize_plan(s), r, json_serialize_plan(r) FROM (SELECT json_deserialize_sql($1::JSON) AS n, json_deserialize_sql($2::JSON) AS s, json_deserialize_sql($3::JSON) AS r)',
         );
         p.bindVarchar(1, JSON.stringify(normalized));
         p.bindVarchar(2, JSON.stringify(rewritten));
+        if (byRows !== null) p.bindVarchar(3, JSON.stringify(byRows));
         const row = (await p.runAndReadAll()).getRowsJson()[0] ?? [];
-        const [n, s, planText] = row;
+        const [n, s, planText, r, rPlanText] = row;
         if (typeof n !== 'string' || typeof s !== 'string' || typeof planText !== 'string') return null;
-        const j = JSON.parse(planText) as Json;
-        const plan: PlanResult = typeof j === 'object' && j !== null && !Array.isArray(j) && j['error'] === false ? { ok: true, plan: j } : { ok: false };
-        return { normalizedSql: n, sql: s, plan };
+        const shortcut = typeof r === 'string' && typeof rPlanText === 'string' ? { sql: r, plan: planResultOf(rPlanText) } : null;
+        return { normalizedSql: n, sql: s, plan: planResultOf(planText), byRows: shortcut };
       } catch {
         return null;
       }
@@ -154,9 +175,7 @@ export class SqlCompiler {
         const p = await c.statement('SELECT json_serialize_plan($1::VARCHAR)');
         p.bindVarchar(1, sql);
         const r = await p.runAndReadAll();
-        const j = JSON.parse(String(r.getRowsJson()[0]?.[0])) as Json;
-        if (typeof j === 'object' && j !== null && !Array.isArray(j) && j['error'] === false) return { ok: true, plan: j };
-        return { ok: false };
+        return planResultOf(String(r.getRowsJson()[0]?.[0]));
       } catch {
         return { ok: false };
       }

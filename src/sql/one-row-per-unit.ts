@@ -6,9 +6,8 @@
 import type { Catalog, Dataset, Table } from '../catalog/schema.ts';
 import type { SelectNode } from './ast.ts';
 import type { CompiledQuery } from './compiled.ts';
-import { fingerprint } from './fingerprint.ts';
+import { quoteIdent, unitMeasurePlan } from './unit-measure-plan.ts';
 
-const quoteIdent = (s: string): string => `"${s.replaceAll('"', '""')}"`;
 const CHECK_OUTPUT = 'one_row_per_unit';
 
 /**
@@ -19,32 +18,8 @@ export function oneRowPerUnitCheck(dataset: Dataset, table: Table): CompiledQuer
   if (table.privacyUnit === null) throw new Error('one-row-per-unit check: the table has no privacy unit');
   const unit = quoteIdent(table.privacyUnit);
   const sql = `SELECT (count(*) = count(DISTINCT ${unit}) AND count(${unit}) = count(*)) AS ${CHECK_OUTPUT} FROM ${quoteIdent(dataset.id)}.${quoteIdent(table.name)}`;
-  return {
-    version: 1,
-    mode: 'aggregate',
-    sql,
-    normalizedSql: sql,
-    fingerprint: fingerprint('aggregate', sql),
-    profile: 'threshold',
-    // One boolean about the whole table, which the catalog already states: no group, nothing to threshold.
-    outputs: [{
-      name: CHECK_OUTPUT,
-      protection: { kind: 'aggregate', fn: 'expression', level: 'L1', rounded: false },
-      derivedFrom: [{ dataset: dataset.id, table: table.name, column: table.privacyUnit }],
-      transform: 'aggregated(expression)',
-      quasiIdentifier: false,
-    }],
-    helpers: [],
-    threshold: null,
-    kAnonymity: null,
-    rowCap: 1,
-    datasets: [dataset.id],
-    inputs: [{ dataset: dataset.id, table: table.name, column: table.privacyUnit, level: levelOfUnit(table), usage: ['aggregate'] }],
-  };
+  return unitMeasurePlan(dataset, table, sql, [CHECK_OUTPUT]);
 }
-
-const levelOfUnit = (table: Table): CompiledQuery['inputs'][number]['level'] =>
-  table.columns.find((c) => c.name === table.privacyUnit)?.level ?? 'L4';
 
 /** Runs a check plan and returns its single released value (the sandbox, or DuckDB directly in tests). */
 export type CheckRunner = (check: CompiledQuery) => Promise<unknown>;
