@@ -1,18 +1,21 @@
 // End to end over HTTP against a generated domain: POST /v1/query and /explain through the real app, the
 // real compiler, the sandbox process and the lineage log. Asserts what a licensed analyst and a security
 // reviewer would notice: protected answers, coded refusals, and one lineage record per attempt.
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedDomainFile } from './support/domain.ts';
 import { json, testService, type TestService } from './support/service.ts';
 
 let t: TestService;
+let domain: string;
 let developer: string;
 let reviewer: string;
 
 const post = (path: string, body: unknown, token = developer) => t.post(path, body, token);
 
 beforeAll(async () => {
-  t = await testService({ domain: await cachedDomainFile(3000) });
+  domain = await cachedDomainFile(3000);
+  t = await testService({ domain });
   developer = await t.token('developer');
   reviewer = await t.token('reviewer');
 });
@@ -33,6 +36,29 @@ describe('POST /v1/query', () => {
     expect(rec.purpose).toBe('district planning');
     expect(rec.result.rowCount).toBe(body.rows.length);
     expect(rec.inputs.map((i: any) => `${i.table}.${i.column}`)).toContain('residents.district');
+  });
+
+  it('decides the groups of a large table by their rows where it can, releasing what count(DISTINCT) would, and records the SQL that answered', async () => {
+    const sql = 'SELECT "month", count(*) AS n FROM utilities.power_usage GROUP BY 1 ORDER BY 1';
+    const body = await json(await post('/v1/query', { sql, purpose: 'energy planning' }));
+    // Directly on the domain: the months whose rows belong to at least k distinct people.
+    const db = await DuckDBInstance.create(domain, { access_mode: 'READ_ONLY' });
+    const conn = await db.connect();
+    const direct = (await conn.runAndReadAll('SELECT strftime("month", \'%Y-%m-%d\') FROM utilities.power_usage GROUP BY 1 HAVING count(DISTINCT id_card) >= 10 ORDER BY 1')).getRowsJson();
+    conn.closeSync();
+    db.closeSync();
+    expect(direct.length).toBeGreaterThan(0);
+    expect(body.rows.map((r: any) => r[0])).toEqual(direct.map((r) => r[0]));
+    const rec = await json(await t.request(`/v1/lineage/${body.lineageId}`, { token: reviewer }));
+    expect(rec.request.executedSql).toMatch(/count_star\(\) AS __dsbx_units/);
+
+    // A join on something other than the unit could repeat a person's rows: the exact count answers.
+    const joined = await json(await post('/v1/query', {
+      sql: 'SELECT p."month", count(*) AS n FROM utilities.power_usage p JOIN utilities.heating_bills h ON p.district = h.district GROUP BY 1',
+      purpose: 'energy planning',
+    }));
+    const joinRec = await json(await t.request(`/v1/lineage/${joined.lineageId}`, { token: reviewer }));
+    expect(joinRec.request.executedSql).toMatch(/count\(DISTINCT/);
   });
 
   it('refuses an identifier in the output with POLICY_DENIED, naming the column, and records the refusal', async () => {
