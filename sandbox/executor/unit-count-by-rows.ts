@@ -35,9 +35,9 @@ export async function runRelease(engine: QueryEngine, compiled: CompiledQuery, h
   const byRows = compiled.unitCountByRows;
   const helper = compiled.helpers.find((h) => h.role === 'unit_count');
   if (byRows !== undefined && compiled.threshold !== null && helper !== undefined) {
-    const raw = await runCompiledSql(engine, byRows.sql, compiled.rowCap, handle);
+    const raw = await runCompiledSql(engine, byRows.sql, compiled.mode, compiled.rowCap, handle);
     if (decidedByRows(raw, helper.name, compiled.threshold.k, byRows.decidedAbove)) return { raw, sql: byRows.sql };
     if (handle.interrupted()) throw new SandboxError('timeout');
   }
-  return { raw: await runCompiledSql(engine, compiled.sql, compiled.rowCap, handle), sql: compiled.sql };
+  return { raw: await runCompiledSql(engine, compiled.sql, compiled.mode, compiled.rowCap, handle), sql: compiled.sql };
 }
