@@ -11,7 +11,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadConfig } from '../src/config.ts';
 import { converterFor } from '../sandbox/executor/duckdb-values.ts';
-import { AllowedStatements } from '../sandbox/executor/allowed-statements.ts';
+import { RememberedTexts } from '../sandbox/executor/remembered-texts.ts';
 import { ConnectionPool, openExecutorConnection } from '../sandbox/executor/connection-pool.ts';
 import { openHardenedDomain } from '../sandbox/executor/hardened-instance.ts';
 import { runCompiledQuery } from '../sandbox/executor/run-query.ts';
@@ -61,9 +61,9 @@ const freshSteps = await timeEach(iterations, async () => {
 const pool = await ConnectionPool.open(hardened.instance, 1);
 const handle = { onConnection: () => {}, interrupted: () => false };
 const pooledGuarded = await timeEach(iterations, () =>
-  runCompiledQuery({ pool, domain: hardened.domain, allowed: new AllowedStatements(0) }, plan, plan.rowCap, handle),
+  runCompiledQuery({ pool, domain: hardened.domain, allowed: new RememberedTexts(0), undecidedByRows: new RememberedTexts() }, plan, plan.rowCap, handle),
 );
-const remembered = { pool, domain: hardened.domain, allowed: new AllowedStatements() };
+const remembered = { pool, domain: hardened.domain, allowed: new RememberedTexts(), undecidedByRows: new RememberedTexts() };
 const pooledRemembered = await timeEach(iterations, () => runCompiledQuery(remembered, plan, plan.rowCap, handle));
 pool.close();
 hardened.instance.closeSync();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompiledQuery } from '../../src/sql/compiled.ts';
 import { aggregatePlan, countOf, groupKey, rawColumn, residentsPerDistrict, rowsPlan } from '../fixtures/compiled-plans.ts';
 import { buildTinyDomain } from '../fixtures/tiny-domain.ts';
-import { AllowedStatements } from './allowed-statements.ts';
+import { RememberedTexts } from './remembered-texts.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { openHardenedDomain, type HardenedDomain } from './hardened-instance.ts';
 import { runCompiledQuery, type QueryEngine } from './run-query.ts';
@@ -38,10 +38,11 @@ async function run(engine: QueryEngine, plan: CompiledQuery, opts: { interruptAf
   }
 }
 
-const engineOf = async (size: number, allowed = new AllowedStatements()): Promise<QueryEngine> => ({
+const engineOf = async (size: number, allowed = new RememberedTexts()): Promise<QueryEngine> => ({
   pool: await ConnectionPool.open(hardened.instance, size),
   domain: hardened.domain,
   allowed,
+  undecidedByRows: new RememberedTexts(),
 });
 
 /** Waits until the background replacement of a discarded connection has landed. */
@@ -169,7 +170,7 @@ describe('between the queries of different licenses on one reused connection', (
 
 describe('remembered guard verdicts', () => {
   it('refuse a text the guard refused every time it comes back', async () => {
-    const allowed = new AllowedStatements();
+    const allowed = new RememberedTexts();
     const engine = await engineOf(1, allowed);
     const escape = aggregatePlan(`SELECT * FROM query_table('population.residents')`, [countOf('n', false)]);
     for (let i = 0; i < 3; i++) expect((await run(engine, escape)).error?.cause_).toBe('statement_refused');
@@ -178,7 +179,7 @@ describe('remembered guard verdicts', () => {
   });
 
   it('are kept only for texts the guard allowed, and answer the same on the second run', async () => {
-    const allowed = new AllowedStatements();
+    const allowed = new RememberedTexts();
     const engine = await engineOf(1, allowed);
     const first = await run(engine, residentsPerDistrict());
     expect(allowed.has(residentsPerDistrict().sql)).toBe(true);

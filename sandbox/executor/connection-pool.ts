@@ -14,6 +14,35 @@ export interface ExecutorConnection {
   readonly serializeSql: DuckDBPreparedStatement;
   /** `SELECT json_serialize_plan($1)`: DuckDB's bound plan of a statement, without running it. */
   readonly serializePlan: DuckDBPreparedStatement;
+  /**
+   * Compiled queries prepared on this connection, by SQL text, least recently used first: a query run
+   * again skips DuckDB's parse and plan (and two trips to the thread pool). Only texts that passed the
+   * guard and the one-SELECT check are kept; they die with the connection.
+   */
+  readonly prepared: Map<string, DuckDBPreparedStatement>;
+}
+
+/** How many prepared queries one connection keeps. */
+export const PREPARED_PER_CONNECTION = 64;
+
+/** The prepared statement kept for `sql` on this connection, marked most recently used. */
+export function preparedFor(c: ExecutorConnection, sql: string): DuckDBPreparedStatement | undefined {
+  const p = c.prepared.get(sql);
+  if (p !== undefined) {
+    c.prepared.delete(sql);
+    c.prepared.set(sql, p);
+  }
+  return p;
+}
+
+/** Keeps a prepared statement, dropping the least recently used one beyond the limit. */
+export function keepPrepared(c: ExecutorConnection, sql: string, p: DuckDBPreparedStatement): void {
+  c.prepared.set(sql, p);
+  for (const [oldest, statement] of c.prepared) {
+    if (c.prepared.size <= PREPARED_PER_CONNECTION) break;
+    c.prepared.delete(oldest);
+    statement.destroySync();
+  }
 }
 
 /** A new connection made ready: the macros are TEMP, so they exist on this connection only. */
@@ -23,7 +52,7 @@ export async function openExecutorConnection(instance: DuckDBInstance): Promise<
     for (const macro of SANDBOX_MACROS) await connection.run(macro);
     const serializeSql = await connection.prepare('SELECT json_serialize_sql($1::VARCHAR)');
     const serializePlan = await connection.prepare('SELECT json_serialize_plan($1::VARCHAR)');
-    return { connection, serializeSql, serializePlan };
+    return { connection, serializeSql, serializePlan, prepared: new Map() };
   } catch (e) {
     connection.closeSync();
     throw e;
@@ -31,6 +60,8 @@ export async function openExecutorConnection(instance: DuckDBInstance): Promise<
 }
 
 function closeExecutorConnection(c: ExecutorConnection): void {
+  for (const p of c.prepared.values()) p.destroySync();
+  c.prepared.clear();
   c.serializeSql.destroySync();
   c.serializePlan.destroySync();
   c.connection.closeSync();

@@ -11,7 +11,7 @@ import { runOutputGate } from '../gate/output-gate.ts';
 import { pseudonymKey } from '../gate/pseudonym.ts';
 import { logEvent } from '../log.ts';
 import { parseCompiledQuery, ToExecutor, type FromExecutorMessage, type ToExecutorMessage } from '../protocol.ts';
-import { AllowedStatements } from './allowed-statements.ts';
+import { RememberedTexts } from './remembered-texts.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { classifyEngineError } from './engine-error.ts';
 import { executorConcurrency } from './fork.ts';
@@ -46,7 +46,7 @@ async function init(message: Extract<ToExecutorMessage, { type: 'init' }>): Prom
     const hardened = await openHardenedDomain({ ...message, tmpDir: spillDir });
     // One ready connection per query the supervisor may run at once.
     const pool = await ConnectionPool.open(hardened.instance, executorConcurrency(process.env));
-    engine = { pool, domain: hardened.domain, allowed: new AllowedStatements() };
+    engine = { pool, domain: hardened.domain, allowed: new RememberedTexts(), undecidedByRows: new RememberedTexts() };
     logEvent('sandbox-executor', 'ready', { tables: hardened.domain.tables.size, connections: pool.idle });
     send({ type: 'ready' });
   } catch {

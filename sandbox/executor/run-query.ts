@@ -1,17 +1,18 @@
 // Runs one compiled query on a connection of its own for the time it runs, borrowed from the pool (the
 // sandbox macros are defined on it: they are TEMP, and temp objects in DuckDB belong to one connection):
-// the statement guard (skipped for a text it allowed before), then the result read chunk by chunk with the
+// the statement guard (skipped for a text it allowed before), the statement prepared (or taken from the
+// connection's prepared statements, connection-pool.ts), then the result read chunk by chunk with the
 // row cap enforced while reading. A row release is streamed, so a huge result is never materialised; an
 // aggregate's result is materialised, which costs no more memory than the hash table that computed it
 // (DuckDB holds every group before it emits one) and runs heavy aggregates (count(DISTINCT)) ~20% faster
 // than streaming them on two threads (bench/RESULTS.md). The connection goes back to
 // the pool only if the query ran to the end of its result without an error or an interrupt.
-import { StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import { StatementType, type DuckDBConnection, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
 import type { CompiledQuery, Mode } from '../../src/sql/compiled.ts';
 import { SandboxError } from '../failure.ts';
 import type { GateValue, RawResult } from '../gate/types.ts';
-import type { AllowedStatements } from './allowed-statements.ts';
-import type { ConnectionPool } from './connection-pool.ts';
+import type { RememberedTexts } from './remembered-texts.ts';
+import { keepPrepared, preparedFor, type ConnectionPool } from './connection-pool.ts';
 import { converterFor } from './duckdb-values.ts';
 import type { DomainTables } from './hardened-instance.ts';
 import { guardStatement } from './statement-guard.ts';
@@ -20,7 +21,9 @@ import { guardStatement } from './statement-guard.ts';
 export interface QueryEngine {
   readonly pool: ConnectionPool;
   readonly domain: DomainTables;
-  readonly allowed: AllowedStatements;
+  readonly allowed: RememberedTexts;
+  /** Unit counts by rows that left a group undecided: the same text would again (unit-count-by-rows.ts). */
+  readonly undecidedByRows: RememberedTexts;
 }
 
 export interface QueryHandle {
@@ -58,15 +61,31 @@ export async function runCompiledSql(engine: QueryEngine, sql: string, mode: Mod
     }
     stopIfInterrupted(handle);
 
-    const extracted = await conn.extractStatements(sql);
-    if (extracted.count !== 1) throw new SandboxError('statement_refused');
-    const prepared = await extracted.prepare(0);
-    let result;
-    try {
-      if (prepared.statementType !== StatementType.SELECT) throw new SandboxError('statement_refused');
-      result = mode === 'aggregate' ? await prepared.run() : await prepared.stream();
-    } finally {
-      prepared.destroySync();
+    // Prepared before on this connection: the text passed the guard and the one-SELECT check then.
+    let prepared = preparedFor(pooled, sql);
+    if (prepared === undefined) {
+      const extracted = await conn.extractStatements(sql);
+      if (extracted.count !== 1) throw new SandboxError('statement_refused');
+      const fresh = await extracted.prepare(0);
+      if (fresh.statementType !== StatementType.SELECT) {
+        fresh.destroySync();
+        throw new SandboxError('statement_refused');
+      }
+      keepPrepared(pooled, sql, fresh);
+      prepared = fresh;
+    }
+    // A materialised result is read chunk by chunk without further trips to DuckDB's threads.
+    let nextChunk: () => Promise<DuckDBDataChunk | null>;
+    let result: DuckDBResult;
+    if (mode === 'aggregate') {
+      const materialized = await prepared.run();
+      let i = 0;
+      nextChunk = () => Promise.resolve(i < materialized.chunkCount ? materialized.getChunk(i++) : null);
+      result = materialized;
+    } else {
+      const streamed = await prepared.stream();
+      nextChunk = () => streamed.fetchChunk();
+      result = streamed;
     }
 
     const types = result.columnTypes();
@@ -77,7 +96,7 @@ export async function runCompiledSql(engine: QueryEngine, sql: string, mode: Mod
     let moreRowsThanRead = false;
     for (;;) {
       stopIfInterrupted(handle);
-      const chunk = await result.fetchChunk();
+      const chunk = await nextChunk();
       if (chunk === null || chunk.rowCount === 0) {
         // Read to the end: nothing of this query is pending on the connection any more.
         reusable = !handle.interrupted();

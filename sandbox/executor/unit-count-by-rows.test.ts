@@ -1,9 +1,18 @@
 // Which answers of a unit count by rows may stand: every group decided by its row count alone (fewer than k
-// rows, or more than the bound), nothing else. The release through the real sandbox is tested in
+// rows, or more than the bound), nothing else; and an undecided text is not tried again. On the real
+// hardened instance over the tiny domain; the release through the whole sandbox is tested in
 // src/sql/unit-row-bounds.test.ts.
-import { describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompiledQuery } from '../../src/sql/compiled.ts';
+import { residentsPerDistrict } from '../fixtures/compiled-plans.ts';
+import { buildTinyDomain } from '../fixtures/tiny-domain.ts';
 import type { GateValue, RawResult } from '../gate/types.ts';
-import { decidedByRows } from './unit-count-by-rows.ts';
+import { ConnectionPool } from './connection-pool.ts';
+import { openHardenedDomain, type HardenedDomain } from './hardened-instance.ts';
+import { RememberedTexts } from './remembered-texts.ts';
+import type { QueryEngine } from './run-query.ts';
+import { decidedByRows, runRelease } from './unit-count-by-rows.ts';
 
 const K = 10;
 const BOUND = 79;
@@ -41,5 +50,51 @@ describe('the exact count runs instead', () => {
 
   it('when the answer has no helper column', () => {
     expect(decidedByRows(answer(500), 'other', K, BOUND)).toBe(false);
+  });
+});
+
+describe('running a release with its unit count by rows', () => {
+  let hardened: HardenedDomain;
+  let engine: QueryEngine;
+  beforeAll(async () => {
+    const tiny = await buildTinyDomain();
+    hardened = await openHardenedDomain({ domainFile: tiny.domainFile, tmpDir: tiny.tmpDir, threads: 1, memoryLimit: '256MB', tempDirectorySize: '256MB' });
+    engine = { pool: await ConnectionPool.open(hardened.instance, 2), domain: hardened.domain, allowed: new RememberedTexts(), undecidedByRows: new RememberedTexts() };
+  });
+  afterAll(() => {
+    engine?.pool.close();
+    hardened?.instance.closeSync();
+  });
+
+  /** The tiny domain's districts (9, 10, 11 people and a large one), counted by rows, decided above `bound`. */
+  const plan = (bound: number): CompiledQuery => {
+    const exact = residentsPerDistrict();
+    return { ...exact, unitCountByRows: { sql: exact.sql.replace('count(DISTINCT id_card)', 'count(*)'), decidedAbove: bound } };
+  };
+  /** Runs the release and counts the statements it ran (one connection each). */
+  const release = async (p: CompiledQuery) => {
+    let statements = 0;
+    const run = await runRelease(engine, p, { onConnection: (c: DuckDBConnection | null) => void (c && statements++), interrupted: () => false });
+    return { ...run, statements };
+  };
+
+  it('answers from the rows when they decide every group, in one statement', async () => {
+    const p = plan(8);
+    const r = await release(p);
+    expect(r.sql).toBe(p.unitCountByRows?.sql);
+    expect(r.statements).toBe(1);
+    expect(engine.undecidedByRows.has(p.unitCountByRows!.sql)).toBe(false);
+  });
+
+  it('runs the exact count when a group is undecided, and then only the exact count for that text', async () => {
+    // Districts of 10 and 11 rows lie between k and the bound.
+    const p = plan(1000);
+    const first = await release(p);
+    expect(first.sql).toBe(p.sql);
+    expect(first.statements).toBe(2);
+    const again = await release(p);
+    expect(again.sql).toBe(p.sql);
+    expect(again.statements).toBe(1);
+    expect(again.raw.rows).toEqual(first.raw.rows);
   });
 });

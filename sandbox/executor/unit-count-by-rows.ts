@@ -3,7 +3,8 @@
 // is decided by its row count — fewer than k rows (fewer than k units: suppressed either way) or more than
 // the table's bound (at least k units: kept either way) — so the gate keeps and drops exactly the groups
 // the exact count would. Any group in between, or a helper value that is not a count, and the exact query
-// (count(DISTINCT unit)) runs instead; the cheap run then only cost its own time.
+// (count(DISTINCT unit)) runs instead; the cheap run then only cost its own time, and is not tried again
+// for that text: over a read-only domain it would leave the same group undecided.
 import type { CompiledQuery } from '../../src/sql/compiled.ts';
 import { SandboxError } from '../failure.ts';
 import type { GateValue, RawResult } from '../gate/types.ts';
@@ -34,9 +35,10 @@ export interface ReleaseRun {
 export async function runRelease(engine: QueryEngine, compiled: CompiledQuery, handle: QueryHandle): Promise<ReleaseRun> {
   const byRows = compiled.unitCountByRows;
   const helper = compiled.helpers.find((h) => h.role === 'unit_count');
-  if (byRows !== undefined && compiled.threshold !== null && helper !== undefined) {
+  if (byRows !== undefined && compiled.threshold !== null && helper !== undefined && !engine.undecidedByRows.has(byRows.sql)) {
     const raw = await runCompiledSql(engine, byRows.sql, compiled.mode, compiled.rowCap, handle);
     if (decidedByRows(raw, helper.name, compiled.threshold.k, byRows.decidedAbove)) return { raw, sql: byRows.sql };
+    engine.undecidedByRows.add(byRows.sql);
     if (handle.interrupted()) throw new SandboxError('timeout');
   }
   return { raw: await runCompiledSql(engine, compiled.sql, compiled.mode, compiled.rowCap, handle), sql: compiled.sql };

@@ -1,10 +1,11 @@
-// The guard's remembered verdicts: exact texts only, bounded, least recently used forgotten first.
+// Remembered SQL texts (the guard's verdicts, undecided unit counts by rows): exact texts only, bounded,
+// least recently used forgotten first.
 import { describe, expect, it } from 'vitest';
-import { AllowedStatements } from './allowed-statements.ts';
+import { RememberedTexts } from './remembered-texts.ts';
 
 describe('remembered statements', () => {
   it('know a text only in exactly the form it was allowed', () => {
-    const allowed = new AllowedStatements();
+    const allowed = new RememberedTexts();
     allowed.add('SELECT 1 AS n');
     expect(allowed.has('SELECT 1 AS n')).toBe(true);
     expect(allowed.has('SELECT 1 AS n ')).toBe(false);
@@ -12,7 +13,7 @@ describe('remembered statements', () => {
   });
 
   it('forget the least recently used text beyond the limit', () => {
-    const allowed = new AllowedStatements(2);
+    const allowed = new RememberedTexts(2);
     allowed.add('a');
     allowed.add('b');
     expect(allowed.has('a')).toBe(true);
@@ -24,14 +25,14 @@ describe('remembered statements', () => {
   });
 
   it('remember nothing with a limit of zero', () => {
-    const allowed = new AllowedStatements(0);
+    const allowed = new RememberedTexts(0);
     allowed.add('a');
     expect(allowed.has('a')).toBe(false);
     expect(allowed.size).toBe(0);
   });
 
   it('refuse a limit that is not a non-negative integer', () => {
-    expect(() => new AllowedStatements(-1)).toThrow();
-    expect(() => new AllowedStatements(1.5)).toThrow();
+    expect(() => new RememberedTexts(-1)).toThrow();
+    expect(() => new RememberedTexts(1.5)).toThrow();
   });
 });
