@@ -3,7 +3,7 @@
 // compiler, no sandbox process, no output gate, no lineage). One connection per request, as DuckDB runs one
 // statement at a time per connection; the same thread count as the sandbox.
 import type { AddressInfo } from 'node:net';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 
@@ -12,17 +12,33 @@ export interface BareRoute {
   close(): Promise<void>;
 }
 
-export async function startBareRoute(domainFile: string, threads: number): Promise<BareRoute> {
+/**
+ * `macros`: statements run on each connection first (the sandbox macros, for SQL that calls them); those
+ * connections are then kept for reuse, so that defining them is not timed with every request.
+ */
+export async function startBareRoute(domainFile: string, threads: number, macros: readonly string[] = []): Promise<BareRoute> {
   const instance = await DuckDBInstance.create(domainFile, { access_mode: 'READ_ONLY', threads: String(threads) });
+  const idle: DuckDBConnection[] = [];
+  const acquire = async (): Promise<DuckDBConnection> => {
+    const kept = idle.pop();
+    if (kept) return kept;
+    const conn = await instance.connect();
+    for (const m of macros) await conn.run(m);
+    return conn;
+  };
+  const release = (conn: DuckDBConnection): void => {
+    if (macros.length > 0) idle.push(conn);
+    else conn.closeSync();
+  };
   const app = new Hono();
   app.post('/query', async (c) => {
     const { sql } = await c.req.json<{ sql: string }>();
-    const conn = await instance.connect();
+    const conn = await acquire();
     try {
       const reader = await conn.runAndReadAll(sql);
       return c.json({ columns: reader.columnNames(), rows: reader.getRowsJson() });
     } finally {
-      conn.closeSync();
+      release(conn);
     }
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -34,6 +50,7 @@ export async function startBareRoute(domainFile: string, threads: number): Promi
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {
+          for (const conn of idle.splice(0)) conn.closeSync();
           instance.closeSync();
           resolve();
         });

@@ -109,6 +109,10 @@ const BENCHES: readonly BenchRun[] = [
         summary.push({ bench: 'query-latency', figure: `p50 overhead, median over the ${small[1]} small queries (< 100 ms direct)`, value: Number(small[2]), unit: 'ms', baseline: { label: 'target', value: 5 } });
         summary.push({ bench: 'query-latency', figure: 'p50 overhead, worst small query', value: Number(small[3]), unit: 'ms', baseline: { label: 'target', value: 5 } });
       }
+      const bare = /bare route over the small queries: median p50 overhead ([\d.-]+) ms/.exec(out);
+      if (bare) {
+        summary.push({ bench: 'query-latency', figure: 'p50 overhead of a bare Hono route + DuckDB (no checks), median over the small queries', value: Number(bare[1]), unit: 'ms', baseline: { label: 'target', value: 5 } });
+      }
       const large = /queries of ≥ 100 ms direct: (\d+), end to end \/ direct p50 ([\d.]+)× over their total, worst ([\d.]+)×/.exec(out);
       if (large) {
         summary.push({ bench: 'query-latency', figure: `end to end / direct, p50 over the ${large[1]} queries of ≥ 100 ms`, value: Number(large[2]), unit: '×', baseline: { label: 'target', value: 1.15 } });
