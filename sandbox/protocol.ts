@@ -68,7 +68,12 @@ export const CompiledQuerySchema = type({
     usage: type("'output' | 'filter' | 'join' | 'group' | 'aggregate'").array(),
   }).array(),
   'dp?': DpQuerySchema,
-  'unitCountByRows?': { sql: `0 < string <= ${MAX_SQL_CHARS}`, decidedAbove: 'number.integer >= 0', '+': 'reject' },
+  'unitCountByRows?': {
+    sql: `0 < string <= ${MAX_SQL_CHARS}`,
+    decidedAbove: 'number.integer >= 0',
+    'undecided?': { sqlBeforeHashes: `0 < string <= ${MAX_SQL_CHARS}`, '+': 'reject' },
+    '+': 'reject',
+  },
 });
 
 /** Validate a CompiledQuery that crossed a boundary; undefined when it does not validate. */
@@ -94,7 +99,8 @@ export const GateResultSchema = type({
   },
   resultSha256: /^[0-9a-f]{64}$/,
   timings: { executeMs: 'number >= 0', gateMs: 'number >= 0' },
-  'unitsCountedByRows?': 'true',
+  /** The SQL that answered, when it is not the compiled query's own (sandbox/executor/unit-count-by-rows.ts). */
+  'answeredBy?': `0 < string <= ${MAX_SQL_CHARS * 3}`,
 });
 
 const failureCause = type.enumerated(...FAILURE_CAUSES);

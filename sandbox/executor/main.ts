@@ -76,7 +76,7 @@ async function execute(message: Extract<ToExecutorMessage, { type: 'execute' }>)
     });
     const executeMs = performance.now() - started;
     const result = runOutputGate(run.raw, compiled, { pseudonymKey: pseudonymKey(serverSecret, message.ctx.subject) }, executeMs);
-    send({ type: 'result', id, result: run.sql === compiled.sql ? result : { ...result, unitsCountedByRows: true } });
+    send({ type: 'result', id, result: run.sql === compiled.sql ? result : { ...result, answeredBy: run.sql } });
   } catch (e) {
     const cause: FailureCause = classifyEngineError(e, entry.interrupted).cause_;
     logEvent('sandbox-executor', 'query_failed', { queryId: message.ctx.queryId, cause });

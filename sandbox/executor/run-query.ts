@@ -7,7 +7,7 @@
 // (DuckDB holds every group before it emits one) and runs heavy aggregates (count(DISTINCT)) ~20% faster
 // than streaming them on two threads (bench/RESULTS.md). The connection goes back to
 // the pool only if the query ran to the end of its result without an error or an interrupt.
-import { StatementType, type DuckDBConnection, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
+import { StatementType, type DuckDBConnection, type DuckDBDataChunk, type DuckDBPreparedStatement, type DuckDBResult } from '@duckdb/node-api';
 import type { CompiledQuery, Mode } from '../../src/sql/compiled.ts';
 import { SandboxError } from '../failure.ts';
 import type { GateValue, RawResult } from '../gate/types.ts';
@@ -49,7 +49,10 @@ export function runCompiledQuery(engine: QueryEngine, compiled: CompiledQuery, l
  * Runs one SQL text of a compiled query (its `sql`, or the unit count by rows that stands in for it,
  * sandbox/executor/unit-count-by-rows.ts): guarded like any other, at most `limit` rows read.
  */
-export async function runCompiledSql(engine: QueryEngine, sql: string, mode: Mode, limit: number, handle: QueryHandle): Promise<RawResult> {
+export async function runCompiledSql(
+  engine: QueryEngine, sql: string, mode: Mode, limit: number, handle: QueryHandle,
+  bind: (statement: DuckDBPreparedStatement) => void = () => {},
+): Promise<RawResult> {
   const pooled = await engine.pool.acquire();
   const conn = pooled.connection;
   let reusable = false;
@@ -74,6 +77,7 @@ export async function runCompiledSql(engine: QueryEngine, sql: string, mode: Mod
       keepPrepared(pooled, sql, fresh);
       prepared = fresh;
     }
+    bind(prepared);
     // A materialised result is read chunk by chunk without further trips to DuckDB's threads.
     let nextChunk: () => Promise<DuckDBDataChunk | null>;
     let result: DuckDBResult;

@@ -86,6 +86,27 @@ describe('running a release with its unit count by rows', () => {
     expect(engine.undecidedByRows.has(p.unitCountByRows!.sql)).toBe(false);
   });
 
+  it('refines undecided groups by their hash, and runs the exact count instead when hashes do not single out groups', async () => {
+    const exact = residentsPerDistrict();
+    const hashing = (key: string): CompiledQuery => ({
+      ...exact,
+      unitCountByRows: {
+        sql: exact.sql.replace('count(DISTINCT id_card) AS __dsbx_units', `count(*) AS __dsbx_units, hash(${key}) AS __dsbx_group`),
+        decidedAbove: 1000,
+        undecided: { sqlBeforeHashes: `SELECT * FROM (${exact.sql.replace(' AS __dsbx_units', ` AS __dsbx_units, hash(${key}) AS __dsbx_group`)}) AS __dsbx_refine WHERE __dsbx_group IN ` },
+      },
+    });
+    const refined = await release(hashing('district'));
+    expect(refined.sql).toMatch(/;\n.* WHERE __dsbx_group IN \(\$1(, \$\d+)*\)$/);
+    expect(refined.raw.columns.map((c) => c.name)).toEqual(['district', 'n', '__dsbx_units']);
+    const plain = await release(exact);
+    expect(refined.raw.rows).toEqual(plain.raw.rows);
+    // Every group hashing the same: the hashes asked for are not distinct, so nothing of the refinement is used.
+    const collided = await release(hashing("'one'"));
+    expect(collided.sql).toBe(exact.sql);
+    expect(collided.raw.rows).toEqual(plain.raw.rows);
+  });
+
   it('runs the exact count when a group is undecided, and then only the exact count for that text', async () => {
     // Districts of 10 and 11 rows lie between k and the bound.
     const p = plan(1000);

@@ -39,8 +39,11 @@ export interface GateResult {
   /** SHA-256 (hex) of the RFC 8785 canonical JSON of `{ columns, rows }` as released. */
   readonly resultSha256: string;
   readonly timings: { readonly executeMs: number; readonly gateMs: number };
-  /** The release is the answer of the compiled query's unit count by rows (`unitCountByRows.sql`). */
-  readonly unitsCountedByRows?: true;
+  /**
+   * The SQL that answered when it is not the compiled query's `sql`: its unit count by rows, followed by
+   * the exact release of the groups that left undecided, if any (sandbox/executor/unit-count-by-rows.ts).
+   */
+  readonly answeredBy?: string;
 }
 
 /**

@@ -17,8 +17,8 @@ export interface AttemptFacts {
   readonly normalizedSql?: string | null;
   readonly fingerprint?: string | null;
   readonly compiled?: CompiledQuery;
-  /** The compiled query's unit count by rows answered instead of its `sql` (sandbox/executor/unit-count-by-rows.ts). */
-  readonly unitsCountedByRows?: boolean;
+  /** The SQL that answered instead of the compiled query's `sql` (sandbox/executor/unit-count-by-rows.ts). */
+  readonly answeredBy?: string;
   readonly inputs?: readonly InputColumn[];
   /** Present when the attempt was refused or failed. */
   readonly error?: { readonly code: string; readonly violations?: readonly Violation[]; readonly message: string };
@@ -92,7 +92,7 @@ export function buildLineageEntry(f: AttemptFacts): LineageEntry {
     request: {
       sql: f.sql,
       normalizedSql: c?.normalizedSql ?? f.normalizedSql ?? null,
-      executedSql: (f.unitsCountedByRows === true ? c?.unitCountByRows?.sql : c?.sql) ?? null,
+      executedSql: (c ? (f.answeredBy ?? c.sql) : null),
       fingerprint: c?.fingerprint ?? f.fingerprint ?? null,
       mode: f.mode,
     },

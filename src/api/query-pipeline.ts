@@ -330,7 +330,7 @@ export class QueryPipeline {
     }
 
     const result = await executeInSandbox(d, compiled, principal, queryId, timings, refuse);
-    if (result.unitsCountedByRows === true) facts.unitsCountedByRows = true;
+    if (result.answeredBy !== undefined) facts.answeredBy = result.answeredBy;
 
     const body = { columns: result.columns, rows: result.rows, disclosure: result.disclosure };
     if (Buffer.byteLength(JSON.stringify(body), 'utf8') > this.#maxResultBytes) {

@@ -70,7 +70,7 @@ const entryShape = {
     /** The SQL exactly as sent (reviewers see SQL text, never result rows). */
     sql: 'string',
     normalizedSql: 'string | null',
-    /** What ran in the sandbox: the checked, rewritten query rendered by DuckDB (helpers, clamps, caps), or its unit count by rows when that answer stood (src/sql/unit-row-bounds.ts); null when nothing was compiled. */
+    /** What ran in the sandbox: the checked, rewritten query rendered by DuckDB (helpers, clamps, caps), or what answered in its place: its unit count by rows, then (after a semicolon and a line break) the exact release of the groups that left undecided, if any (src/sql/unit-row-bounds.ts); null when nothing was compiled. */
     executedSql: 'string | null',
     fingerprint: 'string | null',
     mode: "'aggregate' | 'rows' | null",

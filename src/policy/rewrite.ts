@@ -8,6 +8,8 @@ import type { Analysis, Clamp } from '../sql/analyse.ts';
 import type { Mode } from '../sql/compiled.ts';
 
 export const UNIT_HELPER = '__dsbx_units';
+/** The hidden hash of a group's key outputs, by which the executor asks for the exact unit count of some groups. */
+export const GROUP_HELPER = '__dsbx_group';
 
 const INT32_MAX = 2 ** 31 - 1;
 const num = (n: number): ConstantNode => ({
@@ -33,6 +35,14 @@ export interface RewriteOptions {
    * where the executor checks each group's rows against a bound (src/sql/unit-row-bounds.ts).
    */
   readonly unitCount?: 'distinct' | 'rows';
+  /**
+   * Append `hash(<key outputs>) AS __dsbx_group` after the unit count: the identity of each group, by which
+   * a refinement picks groups (sandbox/executor/unit-count-by-rows.ts). Key outputs are the outputs that
+   * are not aggregates, so functions of the group keys: every row of a group hashes the same.
+   */
+  readonly groupHash?: boolean;
+  /** Leave out ORDER BY, LIMIT and OFFSET (a refinement must see every group its filter selects). */
+  readonly unordered?: boolean;
 }
 
 export function rewriteQuery(a: Analysis, opts: RewriteOptions): SelectNode {
@@ -105,6 +115,11 @@ export function rewriteQuery(a: Analysis, opts: RewriteOptions): SelectNode {
       : a.rootUnits.map((u) => call('count', [u], true));
     items.push(counts.length === 1 ? { ...counts[0]!, alias: UNIT_HELPER } : call('least', counts, false, UNIT_HELPER));
   }
+  if (opts.groupHash) {
+    const keys = a.outputs.filter((o) => !o.prov.aggregated).map((o) => ({ ...mapExpr(o.expr), alias: '' }));
+    if (keys.length > 0) items.push(call('hash', keys, false, GROUP_HELPER));
+  }
+  if (opts.unordered) return { ...mapped, items, orderBy: [], limit: null, offset: null };
   let limit = mapped.limit;
   if (opts.mode === 'rows') {
     const cap = opts.rowCap + 1;

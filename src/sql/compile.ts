@@ -13,7 +13,7 @@ import { ruleFamily, ViolationList, type Rule } from '../policy/rules.ts';
 import { Analyser, type Analysis, type ReleaseOutput } from './analyse.ts';
 import type { CompiledQuery, InputColumn, Mode, OutputColumn, Protection, Transform, Usage } from './compiled.ts';
 import type { SelectNode } from './ast.ts';
-import type { SqlCompiler } from './compiler.ts';
+import type { PlanResult, SqlCompiler } from './compiler.ts';
 import { emitDocument } from './emit.ts';
 import { fingerprint, foldIdentifiers } from './fingerprint.ts';
 import { parseSql } from './parse.ts';
@@ -21,6 +21,7 @@ import { checkPlan } from './plan-check.ts';
 import { findRuntimeRisks } from './runtime-errors.ts';
 import { countsRowsAsUnits } from './one-row-per-unit.ts';
 import { rowBoundOf } from './unit-row-bounds.ts';
+import { undecidedGroupsQuery } from './undecided-groups.ts';
 import { allSources, levelOf, type Prov } from './provenance.ts';
 import { factsOf, secondRead } from './second-reader.ts';
 
@@ -133,17 +134,19 @@ export async function compileQuery(
   }
 
   const rowsAreUnits = helper && countsRowsAsUnits(analysis.root, catalog, compiler.oneRowPerUnit);
-  const rewrite = (unitCount: 'rows' | 'distinct'): SelectNode =>
-    rewriteQuery(analysis, { mode: input.mode, rowCap: policy.profiles.rows.rowCap, helper, unitCount });
+  const rewrite = (unitCount: 'rows' | 'distinct', extra: { groupHash?: boolean; unordered?: boolean } = {}): SelectNode =>
+    rewriteQuery(analysis, { mode: input.mode, rowCap: policy.profiles.rows.rowCap, helper, unitCount, ...extra });
   const rewritten = v.length === 0 ? (dpRewrite?.select ?? rewrite(rowsAreUnits ? 'rows' : 'distinct')) : null;
   // Where count(*) decides most groups of a threshold release (src/sql/unit-row-bounds.ts), the same
-  // release counting rows, for the executor to try first.
+  // release counting rows, for the executor to try first; and, for a grouped release with key outputs, the
+  // exact release of just the groups count(*) left undecided (src/sql/undecided-groups.ts).
   const decidedAbove = rewritten && helper && !dp && !rowsAreUnits
     ? rowBoundOf(analysis.root, analysis.rootUnits, catalog, compiler.unitRowBounds, policy.profiles.threshold.k)
     : undefined;
+  const refinable = decidedAbove !== undefined && analysis.root.groupBy.length > 0 && analysis.outputs.some((o) => !o.prov.aggregated);
   const normalizedAst = foldIdentifiers(emitDocument(parsed.query));
   const rewrittenAst = rewritten ? emitDocument(rewritten) : null;
-  const byRowsAst = decidedAbove !== undefined ? emitDocument(rewrite('rows')) : null;
+  const byRowsAst = decidedAbove !== undefined ? emitDocument(rewrite('rows', { groupHash: refinable })) : null;
   // An allowed query is rendered and bound in one round trip; a refused one (or a failed combined step) is
   // only rendered, so that its lineage record still carries the normalized SQL.
   const combined = rewrittenAst ? await compiler.renderAndPlan(normalizedAst, rewrittenAst, byRowsAst) : null;
@@ -198,10 +201,14 @@ export async function compileQuery(
     ? { k: profiles.rows.kAnonymity, quasiIdentifiers: outputs.filter((o) => o.quasiIdentifier).map((o) => o.name) }
     : null;
   // The shortcut must pass the same plan checks as the query it stands in for, or it is not offered.
+  const passes = (p: PlanResult | undefined): boolean =>
+    p?.ok === true && checkPlan(p.plan, analysis.accounted).ok && findRuntimeRisks(p.plan).risks.size === 0;
   const byRows = combined?.byRows;
-  const unitCountByRows = decidedAbove !== undefined && byRows?.plan.ok === true && checkPlan(byRows.plan.plan, analysis.accounted).ok
-    && findRuntimeRisks(byRows.plan.plan).risks.size === 0
-    ? { sql: byRows.sql, decidedAbove }
+  const undecided = refinable && byRows && passes(byRows.plan)
+    ? await undecidedGroupsQuery(compiler, emitDocument(rewrite('distinct', { groupHash: true, unordered: true })), passes)
+    : null;
+  const unitCountByRows = decidedAbove !== undefined && byRows && passes(byRows.plan) && refinable === (undecided !== null)
+    ? { sql: byRows.sql, decidedAbove, ...(undecided ? { undecided } : {}) }
     : undefined;
   const compiled: CompiledQuery = {
     version: 1,

@@ -100,7 +100,17 @@ export interface CompiledQuery {
   /**
    * Threshold releases over one table whose rows per privacy unit are bounded (src/sql/unit-row-bounds.ts):
    * the same release with the unit-count helper counting rows, which the executor runs first. Its answer
-   * stands when every group has fewer than k rows or more than `decidedAbove`; otherwise `sql` runs.
+   * stands when every group has fewer than k rows or more than `decidedAbove`; otherwise the undecided
+   * groups are counted exactly (`undecided`), or `sql` runs.
    */
-  readonly unitCountByRows?: { readonly sql: string; readonly decidedAbove: number };
+  readonly unitCountByRows?: {
+    readonly sql: string;
+    readonly decidedAbove: number;
+    /**
+     * Grouped releases: `sql` ends with the hidden hash of each group's key outputs, and this is the exact
+     * release filtered to some of those hashes — its text up to the parameter list `($1, …, $n)` the
+     * executor appends for the groups count(*) left undecided (src/sql/undecided-groups.ts).
+     */
+    readonly undecided?: { readonly sqlBeforeHashes: string };
+  };
 }

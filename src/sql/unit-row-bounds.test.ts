@@ -115,8 +115,15 @@ describe('offering the unit count by rows', () => {
     expect(c.sql).toMatch(/count\(DISTINCT [^)]*id_card\) AS __dsbx_units/);
     expect(c.unitCountByRows?.decidedAbove).toBe(BOUND);
     expect(c.unitCountByRows?.sql).toMatch(/count_star\(\) AS __dsbx_units/);
-    // Only the helper differs.
-    expect(c.unitCountByRows?.sql.replace('count_star() AS __dsbx_units', 'H')).toBe(c.sql.replace(/count\(DISTINCT [^)]*id_card\) AS __dsbx_units/, 'H'));
+    // Only the helper differs, and a grouped release also hashes its groups, for a refinement of the undecided ones.
+    const grouped = /GROUP BY/.test(sql);
+    expect(c.unitCountByRows?.sql.replace('count_star() AS __dsbx_units', 'H').replace(/, hash\(district\) AS __dsbx_group/, ''))
+      .toBe(c.sql.replace(/count\(DISTINCT [^)]*id_card\) AS __dsbx_units/, 'H'));
+    expect(c.unitCountByRows?.sql.includes('hash(district) AS __dsbx_group')).toBe(grouped);
+    expect(c.unitCountByRows?.undecided !== undefined).toBe(grouped);
+    if (grouped) {
+      expect(c.unitCountByRows?.undecided?.sqlBeforeHashes).toMatch(/^SELECT \* FROM \(SELECT .*count\(DISTINCT [^)]*id_card\) AS __dsbx_units, hash\(district\) AS __dsbx_group .*\) AS __dsbx_refine WHERE __dsbx_group IN $/);
+    }
   });
 
   it.each([
@@ -162,15 +169,19 @@ describe('offering the unit count by rows', () => {
 });
 
 describe('releasing through the sandbox', () => {
-  const release = async (sql: string, using: SqlCompiler) => sandbox.execute(await compiled(sql, using), { subject: 'test', queryId: 'q' });
+  const release = async (sql: string, using: SqlCompiler) => {
+    const c = await compiled(sql, using);
+    return { ...(await sandbox.execute(c, { subject: 'test', queryId: 'q' })), compiled: c };
+  };
 
   it('answers from count(*) when every group is decided, with the release count(DISTINCT) gives', async () => {
     // d0–d3: 150 rows > the bound (kept); 'n': 5 rows < k (suppressed); 'h' filtered out.
     const sql = "SELECT district, count(*) AS n, sum(kwh) AS kwh FROM utilities.power_usage WHERE district <> 'h' GROUP BY 1 ORDER BY 1";
     const fast = await release(sql, compiler);
-    expect(fast.unitsCountedByRows).toBe(true);
+    expect(fast.answeredBy).toBe(fast.compiled.unitCountByRows?.sql);
     const slow = await release(sql, exact);
-    expect(slow.unitsCountedByRows).toBeUndefined();
+    expect(slow.answeredBy).toBeUndefined();
+    expect(fast.columns).toEqual(slow.columns);
     expect(fast.rows).toEqual(slow.rows);
     expect(fast.rows.map((r) => r[0])).toEqual(['d0', 'd1', 'd2', 'd3']);
     expect(fast.disclosure).toEqual(slow.disclosure);
@@ -178,31 +189,43 @@ describe('releasing through the sandbox', () => {
     expect(fast.resultSha256).toBe(slow.resultSha256);
   });
 
-  it('runs the exact count when a group could be a few people with many rows, and suppresses the one person', async () => {
-    // 'h' holds 50 rows (≥ k, ≤ the bound) of a single person.
-    const sql = 'SELECT district, count(*) AS n FROM utilities.power_usage GROUP BY 1 ORDER BY 1';
+  it('counts exactly the group that could be a few people with many rows, and suppresses the one person', async () => {
+    // 'h' holds 50 rows (≥ k, ≤ the bound) of a single person: undecided, refined by its hash.
+    const sql = 'SELECT district, count(*) AS n, sum(kwh) AS kwh FROM utilities.power_usage GROUP BY 1 ORDER BY 1';
     const r = await release(sql, compiler);
-    expect(r.unitsCountedByRows).toBeUndefined();
+    expect(r.answeredBy).toBe(`${r.compiled.unitCountByRows?.sql};\n${r.compiled.unitCountByRows?.undecided?.sqlBeforeHashes}($1)`);
+    const slow = await release(sql, exact);
     expect(r.rows.map((x) => x[0])).toEqual(['d0', 'd1', 'd2', 'd3']);
     expect(r.disclosure.suppressedGroups).toBe(2);
+    expect(r.columns).toEqual(slow.columns);
+    expect(r.rows).toEqual(slow.rows);
+    expect(r.resultSha256).toBe(slow.resultSha256);
+  });
+
+  it('keeps the caller\'s order and limit when it refines', async () => {
+    const sql = 'SELECT district, count(*) AS n FROM utilities.power_usage GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5';
+    const r = await release(sql, compiler);
+    expect(r.answeredBy).toContain(';\n');
     expect(r.rows).toEqual((await release(sql, exact)).rows);
   });
 
   it('over a join on units: count(*) decides the large groups, the exact count the one person with many rows', async () => {
     const join = 'SELECT r.district, count(*) AS n FROM population.residents r JOIN utilities.power_usage p ON r.id_card = p.id_card';
     const decided = await release(`${join} WHERE r.district <> 'h' GROUP BY 1 ORDER BY 1`, compiler);
-    expect(decided.unitsCountedByRows).toBe(true);
+    expect(decided.answeredBy).toBe(decided.compiled.unitCountByRows?.sql);
     expect(decided.rows).toEqual((await release(`${join} WHERE r.district <> 'h' GROUP BY 1 ORDER BY 1`, exact)).rows);
     expect(decided.rows.map((x) => x[0])).toEqual(['d0', 'd1', 'd2', 'd3']);
     const undecided = await release(`${join} GROUP BY 1 ORDER BY 1`, compiler);
-    expect(undecided.unitsCountedByRows).toBeUndefined();
+    expect(undecided.answeredBy).toContain(';\n');
     expect(undecided.rows.map((x) => x[0])).toEqual(['d0', 'd1', 'd2', 'd3']);
     expect(undecided.disclosure.suppressedGroups).toBe(1);
+    expect(undecided.rows).toEqual((await release(`${join} GROUP BY 1 ORDER BY 1`, exact)).rows);
   });
 
-  it('suppresses a global aggregate over the one heavy person either way', async () => {
+  it('runs the exact count for an undecided global aggregate, and suppresses the one heavy person', async () => {
     const sql = "SELECT count(*) AS n FROM utilities.power_usage WHERE district = 'h'";
     const r = await release(sql, compiler);
+    expect(r.answeredBy).toBeUndefined();
     expect(r.rows).toEqual([]);
     expect(r.disclosure.suppressedGroups).toBe(1);
   });

@@ -5,7 +5,8 @@
 //   - a group of fewer than k rows has fewer than k units: suppressed either way;
 //   - a group of more rows than the bound has at least k units: no k−1 units (with every row whose unit
 //     is NULL, which count(DISTINCT) ignores) hold that many rows in the whole table, let alone in a group.
-// A group in between is undecided, and then the exact query runs instead (sandbox/executor/unit-count-by-rows.ts).
+// A group in between is undecided, and the exact count runs for it (src/sql/undecided-groups.ts), or for the
+// whole release (sandbox/executor/unit-count-by-rows.ts).
 // The bound is a fact about the whole table, so it holds for any subset of its rows: WHERE, GROUP BY,
 // HAVING and IN (SELECT ...) only select or partition them. Two tables inner-joined on their units are
 // bounded too: each joined row belongs to the one unit both sides carry, and k−1 units hold at most
