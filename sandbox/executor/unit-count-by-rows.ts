@@ -32,11 +32,14 @@ function isDecided(row: readonly GateValue[], index: number, k: number, decidedA
   return n !== undefined && (n < k || n > decidedAbove);
 }
 
-/** Whether every row of a by-rows answer is decided by its row count alone. */
-export function decidedByRows(raw: RawResult, helperName: string, k: number, decidedAbove: number): boolean {
+/**
+ * The rows of a by-rows answer that its row counts leave undecided, by index; undefined when the answer has
+ * no helper column (then nothing is decided here).
+ */
+export function undecidedRows(raw: RawResult, helperName: string, k: number, decidedAbove: number): number[] | undefined {
   const index = raw.columns.findIndex((c) => c.name === helperName);
-  if (index < 0) return false;
-  return raw.rows.every((row) => isDecided(row, index, k, decidedAbove));
+  if (index < 0) return undefined;
+  return raw.rows.flatMap((row, i) => (isDecided(row, index, k, decidedAbove) ? [] : [i]));
 }
 
 export interface ReleaseRun {
@@ -91,15 +94,15 @@ export async function runRelease(engine: QueryEngine, compiled: CompiledQuery, h
   if (byRows !== undefined && compiled.threshold !== null && helper !== undefined && !engine.undecidedByRows.has(byRows.sql)) {
     const { k } = compiled.threshold;
     const fast = await runCompiledSql(engine, byRows.sql, compiled.mode, compiled.rowCap, handle);
-    const index = fast.columns.findIndex((c) => c.name === helper.name);
-    const undecided = fast.rows.flatMap((row, i) => (isDecided(row, index, k, byRows.decidedAbove) ? [] : [i]));
-    if (index >= 0 && byRows.undecided === undefined) {
+    const undecided = undecidedRows(fast, helper.name, k, byRows.decidedAbove);
+    // Without a helper column (undefined) nothing is decided here.
+    if (undecided !== undefined && byRows.undecided === undefined) {
       if (undecided.length === 0) return { raw: fast, sql: byRows.sql };
       engine.undecidedByRows.add(byRows.sql);
-    } else if (index >= 0 && undecided.length === 0) {
+    } else if (undecided !== undefined && undecided.length === 0) {
       const raw = withoutGroupHash(fast);
       if (raw) return { raw, sql: byRows.sql };
-    } else if (index >= 0 && byRows.undecided !== undefined && undecided.length <= MAX_UNDECIDED_GROUPS) {
+    } else if (undecided !== undefined && byRows.undecided !== undefined && undecided.length <= MAX_UNDECIDED_GROUPS) {
       if (handle.interrupted()) throw new SandboxError('timeout');
       const refined = await refine(engine, compiled, handle, fast, undecided, byRows.undecided.sqlBeforeHashes);
       if (refined) return { raw: refined.raw, sql: `${byRows.sql};\n${refined.sql}` };

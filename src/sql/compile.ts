@@ -203,11 +203,11 @@ export async function compileQuery(
   // The shortcut must pass the same plan checks as the query it stands in for, or it is not offered.
   const passes = (p: PlanResult | undefined): boolean =>
     p?.ok === true && checkPlan(p.plan, analysis.accounted).ok && findRuntimeRisks(p.plan).risks.size === 0;
-  const byRows = combined?.byRows;
-  const undecided = refinable && byRows && passes(byRows.plan)
+  const byRows = decidedAbove !== undefined && combined?.byRows && passes(combined.byRows.plan) ? combined.byRows : null;
+  const undecided = refinable && byRows
     ? await undecidedGroupsQuery(compiler, emitDocument(rewrite('distinct', { groupHash: true, unordered: true })), passes)
     : null;
-  const unitCountByRows = decidedAbove !== undefined && byRows && passes(byRows.plan) && refinable === (undecided !== null)
+  const unitCountByRows = decidedAbove !== undefined && byRows && refinable === (undecided !== null)
     ? { sql: byRows.sql, decidedAbove, ...(undecided ? { undecided } : {}) }
     : undefined;
   const compiled: CompiledQuery = {

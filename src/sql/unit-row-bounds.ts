@@ -14,7 +14,7 @@
 // derived table or a CTE could repeat rows without such a bound and is never given the shortcut. A table
 // whose measure fails or cannot run has no bound — fail closed.
 import type { Catalog, Dataset, Table } from '../catalog/schema.ts';
-import type { Expr, FromNode, SelectNode, TableNode } from './ast.ts';
+import type { Expr, FromNode, SelectNode } from './ast.ts';
 import type { CompiledQuery } from './compiled.ts';
 import { quoteIdent, unitMeasurePlan } from './unit-measure-plan.ts';
 
@@ -123,7 +123,7 @@ function joinsOnUnits(j: Extract<FromNode, { kind: 'join' }>, units: readonly Ex
 export function rowBoundOf(root: SelectNode, units: readonly Expr[], catalog: Catalog, bounds: UnitRowBounds, k: number): number | undefined {
   const measuredOf = (t: FromNode): UnitRows | undefined => {
     if (t.kind !== 'table' || t.schema === '') return undefined;
-    const entry = catalog.table((t as TableNode).schema, t.table);
+    const entry = catalog.table(t.schema, t.table);
     if (!entry || entry.table.privacyUnit === null) return undefined;
     return bounds.of(`${entry.dataset.id}.${entry.table.name}`, k);
   };
