@@ -45,21 +45,28 @@ export function summarizeLoad(outcomes: readonly Outcome[], durationMs: number):
 }
 
 /**
- * Memory stability: the largest RSS of the last third of the run against the largest of the first third.
- * The first third holds the warm-up (JIT, V8 heap growing to its working size, connection pools), so a
- * steady server's later maximum stays near it; a per-request leak grows with the request count instead.
+ * Memory over the run: the largest RSS of the first third (it holds the warm-up: JIT, V8 heap growing to its
+ * working size, connection pools), the median of the last third, and the peak. A per-request leak raises every
+ * later sample, so it shows in the last third's median; a transient spike (a garbage collection that came late,
+ * a burst of large answers in flight) is one or two samples and shows only in the peak.
  */
-export function rssThirds(samples: readonly RssSample[]): { firstMax: number; lastMax: number; peak: number } {
+export function rssThirds(samples: readonly RssSample[]): { firstMax: number; lastMedian: number; lastMax: number; peak: number } {
   const n = samples.length;
   const third = Math.max(1, Math.floor(n / 3));
   const max = (xs: readonly RssSample[]): number => Math.max(0, ...xs.map((s) => s.bytes));
-  return { firstMax: max(samples.slice(0, third)), lastMax: max(samples.slice(n - third)), peak: max(samples) };
+  const last = samples.slice(n - third).map((s) => s.bytes).sort((a, b) => a - b);
+  return { firstMax: max(samples.slice(0, third)), lastMedian: last[Math.floor((last.length - 1) / 2)] ?? 0, lastMax: max(samples.slice(n - third)), peak: max(samples) };
+}
+
+/** The samples as one line, "seconds:MiB" each, so that a failing run shows the shape of its memory. */
+export function formatRssTrace(samples: readonly RssSample[]): string {
+  return samples.map((s) => `${(s.at / 1000).toFixed(0)}:${(s.bytes / 2 ** 20).toFixed(0)}`).join(' ');
 }
 
 const mib = (b: number): string => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 
 /** A Markdown table of the figures (what the closing note quotes). */
-export function formatLoad(title: string, f: LoadFigures, rss?: { firstMax: number; lastMax: number; peak: number; idle?: number }): string {
+export function formatLoad(title: string, f: LoadFigures, rss?: { firstMax: number; lastMedian: number; lastMax: number; peak: number; idle?: number }): string {
   const row = (name: string, k: KindFigures): string =>
     `| ${name} | ${k.requests} | ${k.p50Ms.toFixed(1)} | ${k.p99Ms.toFixed(1)} | ${k.maxMs.toFixed(0)} | ${Object.entries(k.codes).sort().map(([c, n]) => `${c} ${n}`).join(', ')} |`;
   return [
@@ -70,7 +77,7 @@ export function formatLoad(title: string, f: LoadFigures, rss?: { firstMax: numb
     ...Object.entries(f.byKind).map(([k, v]) => row(k, v)),
     row('all', f.all),
     ...(rss
-      ? ['', `server RSS: ${rss.idle !== undefined ? `idle ${mib(rss.idle)}, ` : ''}first-third max ${mib(rss.firstMax)}, last-third max ${mib(rss.lastMax)}, peak ${mib(rss.peak)}`]
+      ? ['', `server RSS: ${rss.idle !== undefined ? `idle ${mib(rss.idle)}, ` : ''}first-third max ${mib(rss.firstMax)}, last-third median ${mib(rss.lastMedian)} and max ${mib(rss.lastMax)}, peak ${mib(rss.peak)}`]
       : []),
   ].join('\n');
 }
