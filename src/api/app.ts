@@ -2,13 +2,13 @@
 // (request id, log, secure headers, body limit), the error and not-found handlers, and the route modules.
 import crypto from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from '../errors.ts';
 import { createConsoleApp } from '../console/console-app.tsx';
 import { CONSOLE_BASE, isConsolePath } from '../console/console-env.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { handleError, handleNotFound } from './error-handler.ts';
+import { requestBodyLimit } from './body-limit.ts';
 import { createApiDescription } from './openapi.ts';
 import { requestLog } from './request-log.ts';
 import { createRouteTable } from './route-table.ts';
@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps, modules: readonly RouteModule[] = DEFAU
   });
   app.use(
     '*',
-    bodyLimit({
+    requestBodyLimit({
       maxSize: deps.config.maxBodyBytes,
       onError: (c) => c.json(new AppError('PAYLOAD_TOO_LARGE', 'request body too large').toBody(), 413),
     }),
