@@ -2,6 +2,7 @@
 // group commit (appends that arrive while a write is in flight share the next write and fsync), signed
 // checkpoints, torn-tail quarantine on open, and the reviewer index loaded from the sealed segments' sidecars
 // (or rebuilt from a segment that has none that checks out) plus the active segment read in full.
+import { constants } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, isAppError } from '../errors.ts';
@@ -43,6 +44,8 @@ const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_SEGMENT_RECORDS = 100_000;
 /** Bounds the memory of one group commit; a longer queue is written in several. */
 const MAX_BATCH = 4096;
+/** The open segment: appended to, and every write durable before it returns (O_DSYNC). */
+const SEGMENT_APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC;
 const MAX_PAGE = 1000;
 
 export const consoleLineageLog: LineageLog = {
@@ -189,7 +192,7 @@ class EmbeddedLineageStore implements LineageStore {
     }
 
     if (segments.length === 0) await this.startSegment(1);
-    else this.segmentHandle = await fs.open(this.segmentPath(this.segment), 'a');
+    else this.segmentHandle = await fs.open(this.segmentPath(this.segment), SEGMENT_APPEND_FLAGS);
     this.checkpointsHandle = await fs.open(path.join(this.dir, CHECKPOINTS_FILE), 'a');
     this.log.info('lineage log opened', { records: this.count, segments: this.segmentSizes.size, fromSidecars: this.sidecarSegments, intact: this.status.ok });
     if (this.sidecarSegments > 0) this.recheck = this.recheckInBackground();
@@ -408,10 +411,11 @@ class EmbeddedLineageStore implements LineageStore {
     const before = this.segmentSizes.get(this.segment) ?? 0;
     try {
       for (let written = 0; written < buf.length; ) {
+        // O_DSYNC: each write returns once its bytes (and the file size) are on disk, in one trip to the
+        // thread pool instead of a write and then an fdatasync.
         const { bytesWritten } = await handle.write(buf, written, buf.length - written);
         written += bytesWritten;
       }
-      await handle.datasync();
       this.lastWriteFailed = false;
     } catch (e) {
       this.lastWriteFailed = true;
@@ -432,7 +436,7 @@ class EmbeddedLineageStore implements LineageStore {
     if (this.segmentHandle && this.segmentRecords > 0) this.sealSegment(this.segment, this.segmentFirst, this.count, this.status.ok);
     this.segmentFirst = { seq: this.count + 1, prev: this.headHash };
     await this.segmentHandle?.close();
-    this.segmentHandle = await fs.open(this.segmentPath(n), 'a');
+    this.segmentHandle = await fs.open(this.segmentPath(n), SEGMENT_APPEND_FLAGS);
     await fsyncDirectory(this.dir);
     this.segment = n;
     this.segmentRecords = 0;
