@@ -159,7 +159,7 @@ describe('between the queries of different licenses on one reused connection', (
     expect(await one(`SELECT count(*) FROM duckdb_views() WHERE temporary AND NOT internal`)).toBe('0');
     expect(await one(`SELECT count(*) FROM duckdb_sequences()`)).toBe('0');
     expect(await one(`SELECT count(*) FROM duckdb_variables()`)).toBe('0');
-    expect(await one(`SELECT string_agg(function_name, ',' ORDER BY function_name) FROM duckdb_functions() WHERE database_name = 'temp' AND NOT internal`)).toBe('age_band,bucket');
+    expect(await one(`SELECT string_agg(function_name, ',' ORDER BY function_name) FROM duckdb_functions() WHERE database_name = 'temp' AND NOT internal`)).toBe('age_band,bucket,dsbx_clamp');
     expect(await one(`SELECT current_database()`)).toBe(hardened.domain.catalog);
     expect(await one(`SELECT current_setting('search_path')`)).toBe('');
     // The macro is still the sandbox's own: ages in whole decades.

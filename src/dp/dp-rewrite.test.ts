@@ -61,7 +61,7 @@ describe('a dp query compiles to a bounded plan', () => {
     expect(c.rowCap).toBeGreaterThanOrEqual(100_000);
     expect(c.sql).toMatch(/row_number\(\) OVER \(PARTITION BY/);
     expect(c.sql).toMatch(/dense_rank\(\) OVER \(PARTITION BY/);
-    expect(c.sql).toMatch(/CAST\(round\(\(least\(greatest\(/);
+    expect(c.sql).toMatch(/CAST\(round\(\(dsbx_clamp\(/);
   });
 
   it('keeps at most maxRows rows per person, each person in at most maxGroups groups, the same rows every time', async () => {

@@ -9,6 +9,7 @@ import type { Catalog, Column, Table } from '../catalog/schema.ts';
 import type { Analysis } from '../sql/analyse.ts';
 import type { ColumnNode, ConstantNode, Expr, FunctionNode, SelectNode, WindowNode } from '../sql/ast.ts';
 import { childExprs } from '../sql/ast.ts';
+import { clampBetween } from '../sql/clamp.ts';
 import type { DpAggregate, HelperColumn } from '../sql/compiled.ts';
 import { safeFunctionName } from '../policy/functions.ts';
 import { UNIT_HELPER } from '../policy/rewrite.ts';
@@ -166,7 +167,8 @@ export function rewriteForDp(
     if ((e.name === 'sum' || e.name === 'avg' || e.name === 'mean') && column.bounds) {
       const decimals = gridDecimals(column.type);
       const [lo, hi] = column.bounds;
-      const clamped = fn('least', [fn('greatest', [col(alias, column.name), constant(lo)]), constant(hi)]);
+      // NULL stays NULL (sum and the row count skip it): it moves the sum by 0, within the sensitivity's max |bound|.
+      const clamped = clampBetween(col(alias, column.name), constant(lo), constant(hi));
       const grid: Expr = {
         kind: 'cast', pos: 0, alias: '', tryCast: false, target: { id: 'BIGINT', type_info: null },
         arg: fn('round', [op('*', [clamped, constant(10 ** decimals)])]),

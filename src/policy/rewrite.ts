@@ -1,10 +1,11 @@
 // Rewrites the checked tree into what executes: clamps the inputs of sums and averages over L3 values (each
-// column to its range, a whole expression to the range derived for it), carries
-// privacy units out of derived tables, adds the hidden per-group count of distinct privacy units, puts
+// column to its range, a whole expression to the range derived for it; NULL kept NULL, src/sql/clamp.ts),
+// carries privacy units out of derived tables, adds the hidden per-group count of distinct privacy units, puts
 // the raw column in place of mask()/pseudonym() (the output gate applies them), names every output, and
 // caps row releases. Returns new nodes; the checked tree is never mutated.
 import type { ColumnNode, ConstantNode, Expr, FromNode, SelectNode } from '../sql/ast.ts';
 import type { Analysis, Clamp } from '../sql/analyse.ts';
+import { clampBetween } from '../sql/clamp.ts';
 import type { Mode } from '../sql/compiled.ts';
 
 export const UNIT_HELPER = '__dsbx_units';
@@ -47,7 +48,7 @@ export interface RewriteOptions {
 
 export function rewriteQuery(a: Analysis, opts: RewriteOptions): SelectNode {
   const clamp = (e: Expr, c: Clamp): Expr => {
-    const bounded = call('least', [call('greatest', [{ ...e, alias: '' }, num(c.range[0])]), num(c.range[1])]);
+    const bounded = clampBetween(e, num(c.range[0]), num(c.range[1]));
     const out: Expr = c.double ? { kind: 'cast', pos: 0, alias: '', arg: bounded, target: { id: 'DOUBLE', type_info: null }, tryCast: false } : bounded;
     return e.alias ? { ...out, alias: e.alias } : out;
   };

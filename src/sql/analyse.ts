@@ -27,7 +27,7 @@ export interface ReleaseOutput {
   readonly protect: { readonly method: 'mask' | 'pseudonym'; readonly column: BaseColumn; readonly arg: Expr } | null;
 }
 
-/** A clamp the rewrite puts around an expression: `least(greatest(x, lo), hi)`, optionally over DOUBLE. */
+/** A clamp the rewrite puts around an expression (src/sql/clamp.ts), optionally over DOUBLE. */
 export interface Clamp {
   readonly range: Range;
   /**

@@ -104,7 +104,7 @@ describe('rewrite and render', () => {
 
   it('clamps a bounded L3 input of a sum to its declared bounds', async () => {
     const c = await allowed('SELECT district, sum(amount_due) AS due FROM utilities.heating_bills GROUP BY 1');
-    expect(c.sql).toContain('sum(least(greatest(amount_due, 0), 20000))');
+    expect(c.sql).toContain('sum(dsbx_clamp(amount_due, 0, 20000))');
     expect(c.outputs[1]!.protection).toMatchObject({ kind: 'aggregate', fn: 'sum', level: 'L3' });
   });
 
@@ -172,18 +172,18 @@ describe('sums over L3 values need a range derived by interval arithmetic', () =
 
   it('clamps every input and the whole expression to the derived range, in DOUBLE arithmetic', async () => {
     const c = await allowed('SELECT h.district, sum(kwh * 2 + 1) AS s, avg(amount_due / area_m2) AS per_m2 FROM utilities.power_usage p JOIN utilities.heating_bills h USING (id_card) GROUP BY 1');
-    expect(c.sql).toContain('sum(least(greatest(((CAST(least(greatest(kwh, 0), 5000) AS DOUBLE) * 2) + 1), 1), 10001))');
-    expect(c.sql).toContain('avg(least(greatest((CAST(least(greatest(amount_due, 0), 20000) AS DOUBLE) / CAST(least(greatest(area_m2, 10), 400) AS DOUBLE)), 0), 2000))');
+    expect(c.sql).toContain('sum(dsbx_clamp(((CAST(dsbx_clamp(kwh, 0, 5000) AS DOUBLE) * 2) + 1), 1, 10001))');
+    expect(c.sql).toContain('avg(dsbx_clamp((CAST(dsbx_clamp(amount_due, 0, 20000) AS DOUBLE) / CAST(dsbx_clamp(area_m2, 10, 400) AS DOUBLE)), 0, 2000))');
   });
 
   it('casts to DOUBLE so that arithmetic on clamped values cannot overflow into a data-dependent error', async () => {
     const c = await allowed('SELECT district, sum(amount_due * 100000000000) AS s FROM utilities.heating_bills GROUP BY 1');
-    expect(c.sql).toContain('CAST(least(greatest(amount_due, 0), 20000) AS DOUBLE) * 100000000000');
+    expect(c.sql).toContain('CAST(dsbx_clamp(amount_due, 0, 20000) AS DOUBLE) * 100000000000');
   });
 
   it('takes the range of CASE and coalesce from their branches, not from their conditions', async () => {
     const c = await allowed('SELECT district, sum(CASE WHEN kwh > 100 THEN coalesce(kwh, 0) ELSE 0 END) AS s FROM utilities.power_usage GROUP BY 1');
-    expect(c.sql).toMatch(/sum\(least\(greatest\(CASE .* END, 0\), 5000\)\)/);
+    expect(c.sql).toMatch(/sum\(dsbx_clamp\(CASE .* END, 0, 5000\)\)/);
   });
 
   it('checks CASE conditions inside aggregates as filters', async () => {
@@ -234,7 +234,7 @@ describe('per-person aggregates are L3 values', () => {
   it('clamps a per-person count to [0, perUnitCountBound] where it is summed', async () => {
     expect(policy.profiles.threshold.perUnitCountBound).toBe(1000);
     const c = await allowed(`SELECT r.district, avg(c.n) AS claims FROM ${PER_PERSON_CLAIMS} JOIN population.residents r ON r.id_card = c.id_card GROUP BY 1`);
-    expect(c.sql).toContain('avg(least(greatest(c.n, 0), 1000))');
+    expect(c.sql).toContain('avg(dsbx_clamp(c.n, 0, 1000))');
     expect(c.outputs[1]!.protection).toMatchObject({ kind: 'aggregate', fn: 'avg', level: 'L3' });
   });
 
