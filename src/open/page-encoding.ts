@@ -1,16 +1,12 @@
 // Encodes a page for the wire as a stream, a batch of rows at a time, so that a large page is never built
-// as one string: CSV (RFC 4180: a header line, CRLF line ends, fields quoted when they hold a quote, comma,
-// CR or LF, quotes doubled; an empty quoted field is the empty string, an empty unquoted one is null) or a
-// JSON object whose `rows` are objects keyed by column name.
-export type PageValue = string | number | boolean | null;
+// as one string: CSV (a header line, CRLF line ends, each field by src/csv/csv-field.ts: RFC 4180, null
+// apart from the empty string, spreadsheet formulas written as text) or a JSON object whose `rows` are
+// objects keyed by column name.
+import { csvField, type CsvValue } from '../csv/csv-field.ts';
+
+export type PageValue = CsvValue;
 
 const ROWS_PER_CHUNK = 256;
-
-export function csvField(v: PageValue): string {
-  if (v === null) return '';
-  const s = String(v);
-  return s === '' || /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 const csvLine = (values: readonly PageValue[]): string => `${values.map(csvField).join(',')}\r\n`;
 

@@ -112,7 +112,7 @@ export function registerOpenDataRoutes(routes: RouteTable, deps: AppDeps): void 
       response: {
         description:
           'One page. JSON (the default, or format=json, or Accept: application/json): an object {dataset, table, lineageId, next, columns: [{name, type, protection}], ' +
-          'desensitization, rows: [{column: value}]}. CSV (format=csv or Accept: text/csv): text/csv; charset=utf-8, RFC 4180, a header line, CRLF, null as an empty field. ' +
+          'desensitization, rows: [{column: value}]}. CSV (format=csv or Accept: text/csv): text/csv; charset=utf-8, RFC 4180, a header line, CRLF, null as an empty field, the empty string as "", text starting with = + - @ or a tab written after an apostrophe (read as text by spreadsheets). ' +
           `Unconditionally open tables are paged in a stable key order, limit rows a page (default ${DEFAULT_LIMIT}, at most the policy's row cap); conditionally open ones ` +
           'one hour-of-day window a page (24 pages), with L4 columns pseudonymized or masked, L3 times generalized to month and hour of day, and k-anonymity over the ' +
           'quasi-identifiers; the X-Dsbx-Desensitization header and the desensitization field describe it. The next page: the opaque cursor in next / X-Next-Cursor / ' +
