@@ -154,7 +154,7 @@ const BENCHES: readonly BenchRun[] = [
     parse: (out) => {
       const rows = [...out.matchAll(/^\| ([^|]+?) \| ([\d.]+) ms \| ([\d.]+) ms \| (?:([\d.]+) ms|—) \|$/gm)];
       if (rows.length === 0) throw new Error('breakdown: no result rows');
-      const [rest = NaN] = numbers(out, /rest of the service process .*?: ([\d.]+) ms CPU per request/, 'breakdown');
+      const [rest = NaN] = numbers(out, /rest of the service process .*?: (-?[\d.]+) ms CPU per request/, 'breakdown');
       const bare = rows.find((m) => m[1]?.startsWith('baseline'));
       return [
         ...rows
@@ -170,7 +170,7 @@ const BENCHES: readonly BenchRun[] = [
               ...(whole && bare ? { baseline: { label: 'bare Hono route + DuckDB', value: Number(bare[3]) } } : {}),
             };
           }),
-        { bench: 'breakdown', figure: 'CPU per request, rest of the service (HTTP, validation, logging, glue)', value: rest, unit: 'ms' },
+        { bench: 'breakdown', figure: 'CPU per request, rest of the service (HTTP, validation, decision cache, logging, glue)', value: rest, unit: 'ms' },
       ];
     },
   },
