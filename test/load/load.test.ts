@@ -32,6 +32,7 @@ let home: TestHome;
 let server: ServerProcess;
 let outcomes: Outcome[] = [];
 const rss: RssSample[] = [];
+const heap: RssSample[] = [];
 let idleRss = 0;
 
 beforeAll(async () => {
@@ -55,6 +56,9 @@ beforeAll(async () => {
   const sampler = setInterval(() => {
     const bytes = server.rssBytes();
     if (bytes !== undefined) rss.push({ at: performance.now() - t0, bytes });
+    // The JavaScript heap beside it (the server's own /metrics), to tell heap growth from native memory.
+    const at = performance.now() - t0;
+    void heapUsedBytes(server.url).then((b) => b !== undefined && heap.push({ at, bytes: b }));
   }, Math.max(250, durationMs / 30));
   try {
     outcomes = await runLoad({ url: server.url, clients: CLIENTS, durationMs, source: createWorkload(SEED), token });
@@ -63,6 +67,7 @@ beforeAll(async () => {
   }
   const figures = summarizeLoad(outcomes, performance.now() - t0);
   console.log(`server RSS over the run (s:MiB): ${formatRssTrace(rss)}`);
+  console.log(`server JavaScript heap used (s:MiB): ${formatRssTrace(heap)}`);
   // CPU used during the run, to tell a saturated server from a saturated machine when reading the figures.
   const cpu = {
     server: (server.cpuSeconds() ?? 0) - cpuBefore.server,
@@ -76,6 +81,17 @@ beforeAll(async () => {
 }, SECONDS * 1000 + 60_000);
 
 afterAll(() => home?.cleanup());
+
+/** dsbx_nodejs_heap_size_used_bytes from the server's /metrics, or undefined when it does not answer in time. */
+async function heapUsedBytes(url: string): Promise<number | undefined> {
+  try {
+    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    const m = /^dsbx_nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)/m.exec(text);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const pipelineOutcomes = (): Outcome[] => outcomes.filter((o) => o.pipeline);
 
