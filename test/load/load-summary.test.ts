@@ -1,10 +1,10 @@
 // The load run's memory figures: a steady leak must show in the last third's median, a single late spike
 // only in the peak, so that the stability check fails a leak and not a garbage collection that came late.
 import { describe, expect, it } from 'vitest';
-import { formatRssTrace, percentile, rssThirds, type RssSample } from './load-summary.ts';
+import { formatMemoryTrace, percentile, rssThirds, type MemorySample } from './load-summary.ts';
 
 const MIB = 2 ** 20;
-const series = (mib: (i: number) => number, n = 30): RssSample[] => Array.from({ length: n }, (_, i) => ({ at: i * 2000, bytes: mib(i) * MIB }));
+const series = (mib: (i: number) => number, n = 30): MemorySample[] => Array.from({ length: n }, (_, i) => ({ at: i * 2000, bytes: mib(i) * MIB }));
 
 describe('rssThirds', () => {
   it('raises the last third median with a steady leak', () => {
@@ -22,7 +22,7 @@ describe('rssThirds', () => {
   });
 
   it('prints seconds and MiB per sample', () => {
-    expect(formatRssTrace(series((i) => 300 + i, 3))).toBe('0:300 2:301 4:302');
+    expect(formatMemoryTrace(series((i) => 300 + i, 3))).toBe('0:300 2:301 4:302');
   });
 });
 

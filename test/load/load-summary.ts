@@ -10,7 +10,7 @@ export interface KindFigures {
   readonly codes: Readonly<Record<string, number>>;
 }
 
-export interface RssSample {
+export interface MemorySample {
   /** ms since the run started. */
   readonly at: number;
   readonly bytes: number;
@@ -50,16 +50,16 @@ export function summarizeLoad(outcomes: readonly Outcome[], durationMs: number):
  * later sample, so it shows in the last third's median; a transient spike (a garbage collection that came late,
  * a burst of large answers in flight) is one or two samples and shows only in the peak.
  */
-export function rssThirds(samples: readonly RssSample[]): { firstMax: number; lastMedian: number; lastMax: number; peak: number } {
+export function rssThirds(samples: readonly MemorySample[]): { firstMax: number; lastMedian: number; lastMax: number; peak: number } {
   const n = samples.length;
   const third = Math.max(1, Math.floor(n / 3));
-  const max = (xs: readonly RssSample[]): number => Math.max(0, ...xs.map((s) => s.bytes));
+  const max = (xs: readonly MemorySample[]): number => Math.max(0, ...xs.map((s) => s.bytes));
   const last = samples.slice(n - third).map((s) => s.bytes).sort((a, b) => a - b);
   return { firstMax: max(samples.slice(0, third)), lastMedian: last[Math.floor((last.length - 1) / 2)] ?? 0, lastMax: max(samples.slice(n - third)), peak: max(samples) };
 }
 
 /** The samples as one line, "seconds:MiB" each, so that a failing run shows the shape of its memory. */
-export function formatRssTrace(samples: readonly RssSample[]): string {
+export function formatMemoryTrace(samples: readonly MemorySample[]): string {
   return samples.map((s) => `${(s.at / 1000).toFixed(0)}:${(s.bytes / 2 ** 20).toFixed(0)}`).join(' ');
 }
 

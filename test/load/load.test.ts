@@ -7,7 +7,7 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LineageRecord } from '../../src/lineage/record.ts';
 import { runLoad, type Outcome } from './load-driver.ts';
-import { formatLoad, formatRssTrace, rssThirds, summarizeLoad, type RssSample } from './load-summary.ts';
+import { formatLoad, formatMemoryTrace, rssThirds, summarizeLoad, type MemorySample } from './load-summary.ts';
 import { recordsById, runLineageVerify } from './lineage-checks.ts';
 import { cpuSeconds, createTestHome, type ServerProcess, type TestHome } from './server-process.ts';
 import { createWorkload } from './workload.ts';
@@ -31,8 +31,8 @@ const PEAK_SLACK_BYTES = 256 * MIB;
 let home: TestHome;
 let server: ServerProcess;
 let outcomes: Outcome[] = [];
-const rss: RssSample[] = [];
-const heap: RssSample[] = [];
+const rss: MemorySample[] = [];
+const heap: MemorySample[] = [];
 let idleRss = 0;
 
 beforeAll(async () => {
@@ -66,8 +66,8 @@ beforeAll(async () => {
     clearInterval(sampler);
   }
   const figures = summarizeLoad(outcomes, performance.now() - t0);
-  console.log(`server RSS over the run (s:MiB): ${formatRssTrace(rss)}`);
-  console.log(`server JavaScript heap used (s:MiB): ${formatRssTrace(heap)}`);
+  console.log(`server RSS over the run (s:MiB): ${formatMemoryTrace(rss)}`);
+  console.log(`server JavaScript heap used (s:MiB): ${formatMemoryTrace(heap)}`);
   // CPU used during the run, to tell a saturated server from a saturated machine when reading the figures.
   const cpu = {
     server: (server.cpuSeconds() ?? 0) - cpuBefore.server,
